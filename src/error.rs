@@ -1,0 +1,142 @@
+//! Diagnostics: every problem a build finds, with the file, line and column a user
+//! can jump to. Stages never print or exit; they return `Diagnostic`s and the CLI
+//! prints them all, numbered, then decides the exit code.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// How bad a diagnostic is. `--strict` promotes warnings to errors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// One located message. `line` and `col` are 1-based; 0 means "not known".
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    /// Path as shown to the user (relative to the site root where possible).
+    pub path: String,
+    pub line: usize,
+    pub col: usize,
+    /// A short machine-friendly kind, e.g. `broken-link`, `front-matter`, `decision-gap`.
+    pub kind: String,
+    pub message: String,
+}
+
+impl Diagnostic {
+    pub fn error(path: impl Into<String>, line: usize, col: usize, kind: &str, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            path: path.into(),
+            line,
+            col,
+            kind: kind.to_string(),
+            message: message.into(),
+        }
+    }
+
+    pub fn warning(path: impl Into<String>, line: usize, col: usize, kind: &str, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(path, line, col, kind, message)
+        }
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let sev = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        match (self.line, self.col) {
+            (0, _) => write!(f, "{}: {}: {}", self.path, sev, self.message),
+            (l, 0) => write!(f, "{}:{}: {}: {}", self.path, l, sev, self.message),
+            (l, c) => write!(f, "{}:{}:{}: {}: {}", self.path, l, c, sev, self.message),
+        }
+    }
+}
+
+/// Maps byte offsets in one source text to 1-based line and column (columns count chars).
+/// One helper for every source kind, so every stage reports positions the same way.
+#[derive(Debug, Clone)]
+pub struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        LineIndex { starts }
+    }
+
+    /// 1-based (line, col) of `offset` in `text` (the same text given to `new`).
+    pub fn locate(&self, text: &str, offset: usize) -> (usize, usize) {
+        let offset = offset.min(text.len());
+        let line = match self.starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i - 1,
+        };
+        let start = self.starts[line];
+        let col = text
+            .get(start..offset)
+            .map(|s| s.trim_end_matches('\r').chars().count())
+            .unwrap_or(0);
+        (line + 1, col + 1)
+    }
+
+    pub fn line_count(&self) -> usize {
+        self.starts.len()
+    }
+}
+
+/// Errors that stop the process before content is looked at (usage, I/O): exit code 2.
+#[derive(Debug, thiserror::Error)]
+pub enum FatalError {
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{0}")]
+    Usage(String),
+}
+
+impl FatalError {
+    pub fn io(path: &Path, source: std::io::Error) -> Self {
+        FatalError::Io {
+            path: path.to_path_buf(),
+            source,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn locates_lines_and_columns() {
+        let text = "ab\ncdé\r\nf";
+        let idx = LineIndex::new(text);
+        assert_eq!(idx.locate(text, 0), (1, 1));
+        assert_eq!(idx.locate(text, 3), (2, 1));
+        assert_eq!(idx.locate(text, 5), (2, 3));
+        assert_eq!(idx.locate(text, text.len()), (3, 2));
+    }
+
+    #[test]
+    fn formats_like_compilers() {
+        let d = Diagnostic::error("a.md", 3, 7, "broken-link", "no such page");
+        assert_eq!(d.to_string(), "a.md:3:7: error: no such page");
+    }
+}
