@@ -27,7 +27,13 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn error(path: impl Into<String>, line: usize, col: usize, kind: &str, message: impl Into<String>) -> Self {
+    pub fn error(
+        path: impl Into<String>,
+        line: usize,
+        col: usize,
+        kind: &str,
+        message: impl Into<String>,
+    ) -> Self {
         Diagnostic {
             severity: Severity::Error,
             path: path.into(),
@@ -38,7 +44,13 @@ impl Diagnostic {
         }
     }
 
-    pub fn warning(path: impl Into<String>, line: usize, col: usize, kind: &str, message: impl Into<String>) -> Self {
+    pub fn warning(
+        path: impl Into<String>,
+        line: usize,
+        col: usize,
+        kind: &str,
+        message: impl Into<String>,
+    ) -> Self {
         Diagnostic {
             severity: Severity::Warning,
             ..Diagnostic::error(path, line, col, kind, message)

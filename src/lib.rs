@@ -4,5 +4,15 @@
 //!
 //! Pipeline: config -> load -> parse -> resolve -> render -> write.
 
+pub mod cli;
 pub mod compare;
+pub mod config;
 pub mod error;
+pub mod front_matter;
+pub mod init;
+pub mod load;
+pub mod markdown;
+pub mod output;
+pub mod render;
+pub mod resolve;
+pub mod site;

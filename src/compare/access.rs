@@ -46,10 +46,22 @@ pub fn derived_access(cmp: &Comparison, model: &str, actor_layer: &str) -> (bool
         return (false, format!("unknown model {model}"));
     };
     match m.trust_of(actor_layer) {
-        Some(Trust::Root) => (true, format!("acts from {layer_name}, part of the root of trust")),
-        Some(Trust::Protected) => (true, format!("acts from {layer_name}, inside the trust boundary")),
-        Some(Trust::Untrusted) => (false, format!("acts from {layer_name}, outside the trust boundary")),
-        None => (false, format!("acts from {layer_name}, which this model does not run")),
+        Some(Trust::Root) => (
+            true,
+            format!("acts from {layer_name}, part of the root of trust"),
+        ),
+        Some(Trust::Protected) => (
+            true,
+            format!("acts from {layer_name}, inside the trust boundary"),
+        ),
+        Some(Trust::Untrusted) => (
+            false,
+            format!("acts from {layer_name}, outside the trust boundary"),
+        ),
+        None => (
+            false,
+            format!("acts from {layer_name}, which this model does not run"),
+        ),
     }
 }
 

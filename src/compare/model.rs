@@ -172,6 +172,9 @@ impl Comparison {
 impl Model {
     /// The trust this model gives a layer, or `None` when the layer is not in its stack.
     pub fn trust_of(&self, layer: &str) -> Option<Trust> {
-        self.stack.iter().find(|s| s.layer == layer).map(|s| s.trust)
+        self.stack
+            .iter()
+            .find(|s| s.layer == layer)
+            .map(|s| s.trust)
     }
 }

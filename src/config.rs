@@ -1,0 +1,258 @@
+//! Site configuration: the optional `trustdoc.toml`, read into `RawConfig` (exactly the
+//! keys a user may write; unknown keys are errors with their line) and turned into a
+//! validated `Config` together with the command-line overrides.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::error::{Diagnostic, LineIndex};
+
+pub const CONFIG_FILE: &str = "trustdoc.toml";
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawConfig {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub base_url: Option<String>,
+    pub language: Option<String>,
+    pub content_dir: Option<String>,
+    pub output_dir: Option<String>,
+    pub docset_root: Option<String>,
+    pub safe: Option<bool>,
+    #[serde(default)]
+    pub markdown: RawMarkdown,
+    #[serde(default)]
+    pub nav: Vec<NavEntry>,
+    pub extra: Option<toml::Table>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawMarkdown {
+    pub highlight: Option<bool>,
+    pub smart_punctuation: Option<bool>,
+}
+
+/// One explicit sidebar entry: a page (`path`, content-relative `.md`) or a `url`, with children.
+#[derive(Debug, Clone, Deserialize, serde::Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct NavEntry {
+    pub title: Option<String>,
+    pub path: Option<String>,
+    pub url: Option<String>,
+    #[serde(default)]
+    pub children: Vec<NavEntry>,
+}
+
+/// The validated configuration every stage reads.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub root: PathBuf,
+    pub content_dir: PathBuf,
+    pub output_dir: PathBuf,
+    pub docset_root: PathBuf,
+    pub title: String,
+    pub description: Option<String>,
+    /// Absolute, ends with `/`.
+    pub base_url: String,
+    /// Path part of `base_url`, starts and ends with `/`.
+    pub base_path: String,
+    pub language: String,
+    pub safe: bool,
+    pub strict: bool,
+    pub highlight: bool,
+    pub smart_punctuation: bool,
+    pub nav: Vec<NavEntry>,
+    pub extra: serde_json::Value,
+}
+
+/// Command-line values that win over the file.
+#[derive(Debug, Default, Clone)]
+pub struct Overrides {
+    pub output: Option<PathBuf>,
+    pub base_url: Option<String>,
+    pub strict: bool,
+    pub safe: bool,
+}
+
+impl Config {
+    /// Reads `root/trustdoc.toml` if present. Err holds located diagnostics (exit 1) or,
+    /// for I/O trouble, a plain message (exit 2).
+    pub fn load(root: &Path, ov: &Overrides) -> Result<Config, ConfigError> {
+        let file = root.join(CONFIG_FILE);
+        let raw = match std::fs::read(&file) {
+            Ok(bytes) => parse_raw(CONFIG_FILE, &bytes).map_err(ConfigError::Content)?,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => RawConfig::default(),
+            Err(e) => return Err(ConfigError::Io(format!("{}: {e}", file.display()))),
+        };
+        Config::from_raw(root, raw, ov).map_err(ConfigError::Content)
+    }
+
+    pub fn from_raw(
+        root: &Path,
+        raw: RawConfig,
+        ov: &Overrides,
+    ) -> Result<Config, Vec<Diagnostic>> {
+        let mut diags = Vec::new();
+        let content_dir = match &raw.content_dir {
+            Some(dir) => root.join(dir),
+            // With no config value and no content/ folder, the root itself is the content.
+            None if root.join("content").is_dir() => root.join("content"),
+            None => root.to_path_buf(),
+        };
+        let output_dir = match (&ov.output, &raw.output_dir) {
+            (Some(o), _) => o.clone(),
+            (None, Some(o)) => root.join(o),
+            (None, None) => root.join("public"),
+        };
+        let docset_root = raw
+            .docset_root
+            .as_ref()
+            .map(|d| root.join(d))
+            .unwrap_or_else(|| content_dir.clone());
+        let base = ov
+            .base_url
+            .clone()
+            .or(raw.base_url.clone())
+            .unwrap_or_else(|| "http://localhost/".to_string());
+        let (base_url, base_path) = match normalize_base_url(&base) {
+            Ok(v) => v,
+            Err(msg) => {
+                diags.push(Diagnostic::error(CONFIG_FILE, 0, 0, "config", msg));
+                ("http://localhost/".into(), "/".into())
+            }
+        };
+        let extra = raw
+            .extra
+            .map(|t| crate::front_matter::toml_to_json(toml::Value::Table(t)))
+            .unwrap_or(serde_json::Value::Object(Default::default()));
+        if !diags.is_empty() {
+            return Err(diags);
+        }
+        let title = raw.title.unwrap_or_else(|| {
+            root.canonicalize()
+                .ok()
+                .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+                .unwrap_or_else(|| "Documentation".into())
+        });
+        Ok(Config {
+            root: root.to_path_buf(),
+            content_dir,
+            output_dir,
+            docset_root,
+            title,
+            description: raw.description,
+            base_url,
+            base_path,
+            language: raw.language.unwrap_or_else(|| "en".into()),
+            safe: ov.safe || raw.safe.unwrap_or(false),
+            strict: ov.strict,
+            highlight: raw.markdown.highlight.unwrap_or(true),
+            smart_punctuation: raw.markdown.smart_punctuation.unwrap_or(false),
+            nav: raw.nav,
+            extra,
+        })
+    }
+}
+
+#[derive(Debug)]
+pub enum ConfigError {
+    Content(Vec<Diagnostic>),
+    Io(String),
+}
+
+pub fn parse_raw(display: &str, bytes: &[u8]) -> Result<RawConfig, Vec<Diagnostic>> {
+    let text = match std::str::from_utf8(bytes) {
+        Ok(t) => t.trim_start_matches('\u{feff}'),
+        Err(e) => {
+            let idx = LineIndex::new(&String::from_utf8_lossy(bytes));
+            let (l, c) = idx.locate(
+                &String::from_utf8_lossy(&bytes[..e.valid_up_to()]),
+                e.valid_up_to(),
+            );
+            return Err(vec![Diagnostic::error(
+                display,
+                l,
+                c,
+                "config",
+                "file is not valid UTF-8",
+            )]);
+        }
+    };
+    toml::from_str::<RawConfig>(text).map_err(|e| {
+        let (l, c) = match e.span() {
+            Some(span) => LineIndex::new(text).locate(text, span.start),
+            None => (0, 0),
+        };
+        vec![Diagnostic::error(
+            display,
+            l,
+            c,
+            "config",
+            e.message().trim().to_string(),
+        )]
+    })
+}
+
+/// `https://example.org/docs` -> (`https://example.org/docs/`, `/docs/`). A bare path such as
+/// `/docs/` is accepted too (for hosting under a prefix without a known host).
+pub fn normalize_base_url(raw: &str) -> Result<(String, String), String> {
+    let raw = raw.trim();
+    let mut url = raw.to_string();
+    if !url.ends_with('/') {
+        url.push('/');
+    }
+    let path = if let Some(rest) = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+    {
+        match rest.find('/') {
+            Some(i) if i > 0 => rest[i..].to_string(),
+            _ => return Err(format!("base_url `{raw}` has no host name")),
+        }
+    } else if url.starts_with('/') {
+        url.clone()
+    } else {
+        return Err(format!(
+            "base_url `{raw}` must start with http://, https:// or /"
+        ));
+    };
+    if path.contains("..") || path.contains(['"', '<', '>', ' ', '\\']) {
+        return Err(format!(
+            "base_url `{raw}` has characters that cannot appear in a URL path"
+        ));
+    }
+    Ok((url, path))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_key_is_an_error_with_its_line() {
+        let err = parse_raw("trustdoc.toml", b"title = \"x\"\n\ncolour = 3\n").unwrap_err();
+        assert_eq!(err[0].line, 3, "{err:?}");
+        assert!(err[0].message.contains("colour"), "{err:?}");
+    }
+
+    #[test]
+    fn nested_unknown_key_is_located() {
+        let err = parse_raw("t", b"[markdown]\nhighlight = true\nmath = true\n").unwrap_err();
+        assert_eq!((err[0].line, err[0].col), (3, 1), "{err:?}");
+    }
+
+    #[test]
+    fn base_url_forms() {
+        assert_eq!(
+            normalize_base_url("https://example.org/docs").unwrap(),
+            ("https://example.org/docs/".into(), "/docs/".into())
+        );
+        assert_eq!(normalize_base_url("http://h").unwrap().1, "/");
+        assert_eq!(normalize_base_url("/pr/42/").unwrap().1, "/pr/42/");
+        assert!(normalize_base_url("example.org").is_err());
+        assert!(normalize_base_url("https:///x").is_err());
+    }
+}

@@ -1,0 +1,268 @@
+//! Load: walks the content folder (walkdir, following symlinks but never out of the site
+//! root and never around a loop), reads every file, and sorts it into pages, comparison
+//! data, navigation files and static files. Nothing here interprets content.
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use walkdir::WalkDir;
+
+use crate::config::Config;
+use crate::error::Diagnostic;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Markdown,
+    /// `index.yml` landing pages and FAQ pages written in Learn's YAML.
+    LearnYaml,
+    /// `toc.yml` / `TOC.yml`.
+    Toc,
+    /// `.openpublishing.redirection.json`.
+    Redirects,
+    /// A `.toml`/`.yaml`/`.yml`/`.json` file; comparison files are told apart later by their schema line.
+    Data,
+    Static,
+}
+
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// Content-relative, `/`-separated.
+    pub rel: String,
+    /// Shown to users: root-relative where possible.
+    pub display: String,
+    pub abs: PathBuf,
+    pub kind: Kind,
+    pub bytes: Vec<u8>,
+}
+
+/// Folder names never treated as content when the site root is itself the content folder.
+const SKIP_DIRS: [&str; 5] = ["public", "templates", "assets", "target", "node_modules"];
+
+pub fn classify(rel: &str) -> Kind {
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    let lower = name.to_ascii_lowercase();
+    if lower == "toc.yml" || lower == "toc.yaml" {
+        return Kind::Toc;
+    }
+    if lower == ".openpublishing.redirection.json" {
+        return Kind::Redirects;
+    }
+    match lower.rsplit_once('.').map(|(_, ext)| ext) {
+        Some("md" | "markdown") => Kind::Markdown,
+        Some("yml" | "yaml") => Kind::Data,
+        Some("toml" | "json") => Kind::Data,
+        _ => Kind::Static,
+    }
+}
+
+/// Reads the whole content folder. File-system trouble inside it is reported as diagnostics;
+/// an unreadable content folder itself is an I/O error (Err).
+pub fn load(cfg: &Config) -> Result<(Vec<SourceFile>, Vec<Diagnostic>), String> {
+    let content = &cfg.content_dir;
+    if !content.is_dir() {
+        return Err(format!(
+            "content folder {} does not exist",
+            content.display()
+        ));
+    }
+    let root_canon = cfg
+        .root
+        .canonicalize()
+        .map_err(|e| format!("{}: {e}", cfg.root.display()))?;
+    let content_canon = content
+        .canonicalize()
+        .map_err(|e| format!("{}: {e}", content.display()))?;
+    let out_canon = cfg.output_dir.canonicalize().ok();
+    let content_is_root = content_canon == root_canon;
+    let mut diags = Vec::new();
+    let mut found: Vec<(String, PathBuf)> = Vec::new();
+
+    let walker = WalkDir::new(content)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| {
+            let name = e.file_name().to_string_lossy();
+            if e.depth() == 0 {
+                return true;
+            }
+            if name.starts_with('.') && name != ".openpublishing.redirection.json" {
+                return false;
+            }
+            if e.file_type().is_dir() {
+                if content_is_root && e.depth() == 1 && SKIP_DIRS.contains(&name.as_ref()) {
+                    return false;
+                }
+                if let (Some(out), Ok(c)) = (&out_canon, e.path().canonicalize()) {
+                    if &c == out {
+                        return false;
+                    }
+                }
+            }
+            true
+        });
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let path = e
+                    .path()
+                    .map(|p| display(cfg, p))
+                    .unwrap_or_else(|| display(cfg, content));
+                let msg = if e.loop_ancestor().is_some() {
+                    "symbolic link loop: this folder links back to one of its parents; skipped"
+                        .to_string()
+                } else {
+                    format!(
+                        "cannot read: {}",
+                        e.io_error()
+                            .map(|io| io.to_string())
+                            .unwrap_or_else(|| e.to_string())
+                    )
+                };
+                diags.push(Diagnostic::error(path, 0, 0, "file-system", msg));
+                continue;
+            }
+        };
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let path = entry.path();
+        // Whatever a symbolic link (to the file or a folder above it) says, the file must
+        // live inside the site root.
+        {
+            match path.canonicalize() {
+                Ok(c) if c.starts_with(&root_canon) => {}
+                Ok(_) => {
+                    diags.push(Diagnostic::error(
+                        display(cfg, path),
+                        0,
+                        0,
+                        "outside-root",
+                        "links to a file outside the site root; refused",
+                    ));
+                    continue;
+                }
+                Err(e) => {
+                    diags.push(Diagnostic::error(
+                        display(cfg, path),
+                        0,
+                        0,
+                        "file-system",
+                        format!("cannot read: {e}"),
+                    ));
+                    continue;
+                }
+            }
+        }
+        let Ok(rel) = path.strip_prefix(content) else {
+            continue;
+        };
+        let rel = rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/");
+        if content_is_root && rel == crate::config::CONFIG_FILE {
+            continue;
+        }
+        found.push((rel, path.to_path_buf()));
+    }
+
+    let read: Vec<Result<SourceFile, Diagnostic>> = found
+        .into_par_iter()
+        .map(|(rel, abs)| {
+            let kind = classify(&rel);
+            let disp = display(cfg, &abs);
+            match std::fs::read(&abs) {
+                Ok(bytes) => Ok(SourceFile {
+                    rel,
+                    display: disp,
+                    abs,
+                    kind,
+                    bytes,
+                }),
+                Err(e) => Err(Diagnostic::error(
+                    disp,
+                    0,
+                    0,
+                    "file-system",
+                    format!("cannot read: {e} (did it disappear during the build?)"),
+                )),
+            }
+        })
+        .collect();
+    let mut files = Vec::with_capacity(read.len());
+    for r in read {
+        match r {
+            Ok(f) => files.push(f),
+            Err(d) => diags.push(d),
+        }
+    }
+    Ok((files, diags))
+}
+
+/// A path as users see it in messages: relative to the site root when inside it.
+pub fn display(cfg: &Config, path: &Path) -> String {
+    let p = path.strip_prefix(&cfg.root).unwrap_or(path);
+    let s = p
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/");
+    if s.is_empty() {
+        ".".into()
+    } else {
+        s
+    }
+}
+
+/// Decodes a text file: strips a BOM, rejects invalid UTF-8 with the line and column of the
+/// first bad byte.
+pub fn text(file: &SourceFile) -> Result<&str, Diagnostic> {
+    match std::str::from_utf8(&file.bytes) {
+        Ok(t) => Ok(t.strip_prefix('\u{feff}').unwrap_or(t)),
+        Err(e) => {
+            let good = &file.bytes[..e.valid_up_to()];
+            let line = good.iter().filter(|&&b| b == b'\n').count() + 1;
+            let col = good.iter().rev().take_while(|&&b| b != b'\n').count() + 1;
+            Err(Diagnostic::error(
+                &file.display,
+                line,
+                col,
+                "encoding",
+                "this file is not valid UTF-8; save it as UTF-8",
+            ))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classifies() {
+        assert_eq!(classify("a/b.md"), Kind::Markdown);
+        assert_eq!(classify("TOC.yml"), Kind::Toc);
+        assert_eq!(classify("x/models.toml"), Kind::Data);
+        assert_eq!(classify("img/a.PNG"), Kind::Static);
+        assert_eq!(
+            classify(".openpublishing.redirection.json"),
+            Kind::Redirects
+        );
+    }
+
+    #[test]
+    fn bad_utf8_is_located() {
+        let f = SourceFile {
+            rel: "a.md".into(),
+            display: "a.md".into(),
+            abs: PathBuf::new(),
+            kind: Kind::Markdown,
+            bytes: b"ok\nab\xffc".to_vec(),
+        };
+        let e = text(&f).unwrap_err();
+        assert_eq!((e.line, e.col), (2, 3));
+    }
+}

@@ -1,0 +1,6 @@
+//! Markdown: slugs, highlighting and rendering to HTML with links routed through a `Linker`.
+pub mod highlight;
+pub mod render;
+pub mod slug;
+
+pub use render::{render, Linker, RenderOptions, Rendered, TocEntry};

@@ -1,0 +1,75 @@
+//! Heading ids: GitHub-style slugs (lowercase, punctuation dropped, spaces to `-`), made
+//! unique within a page by `-1`, `-2` suffixes, so links written against GitHub or Learn
+//! previews keep working here.
+
+use std::collections::BTreeSet;
+
+pub fn slugify(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.trim().chars() {
+        if c.is_alphanumeric() {
+            out.extend(c.to_lowercase());
+        } else if c == '-' || c == '_' {
+            out.push(c);
+        } else if c.is_whitespace() {
+            out.push('-');
+        }
+    }
+    if out.is_empty() {
+        out.push_str("section");
+    }
+    out
+}
+
+/// Hands out unique ids for one page.
+#[derive(Debug, Default)]
+pub struct Slugger {
+    used: BTreeSet<String>,
+}
+
+impl Slugger {
+    pub fn unique(&mut self, base: &str) -> String {
+        if self.used.insert(base.to_string()) {
+            return base.to_string();
+        }
+        let mut n = 1;
+        loop {
+            let candidate = format!("{base}-{n}");
+            if self.used.insert(candidate.clone()) {
+                return candidate;
+            }
+            n += 1;
+        }
+    }
+
+    /// Reserve an id written explicitly (`{#id}`) so generated ones avoid it.
+    pub fn reserve(&mut self, id: &str) -> bool {
+        self.used.insert(id.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn github_style() {
+        assert_eq!(
+            slugify("Who can read data in use?"),
+            "who-can-read-data-in-use"
+        );
+        assert_eq!(slugify("AMD SEV-SNP & Intel TDX"), "amd-sev-snp--intel-tdx");
+        assert_eq!(slugify("  "), "section");
+        assert_eq!(slugify("Ünïcode Titel"), "ünïcode-titel");
+    }
+
+    #[test]
+    fn duplicates_get_suffixes() {
+        let mut s = Slugger::default();
+        assert_eq!(s.unique("a"), "a");
+        assert_eq!(s.unique("a"), "a-1");
+        assert_eq!(s.unique("a"), "a-2");
+        assert!(s.reserve("b"));
+        assert_eq!(s.unique("b"), "b-1");
+    }
+}

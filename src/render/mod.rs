@@ -1,0 +1,3 @@
+//! Render: templates and the views they see.
+pub mod templates;
+pub mod views;

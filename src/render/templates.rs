@@ -1,0 +1,174 @@
+//! Templates: the built-in tera templates and assets compiled into the binary, with a
+//! site's own `templates/` and `assets/` files replacing them by name.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use tera::{Context, Tera};
+
+use crate::error::Diagnostic;
+use crate::markdown::highlight::SYNTAX_CSS;
+
+pub const BUILTIN_TEMPLATES: [(&str, &str); 7] = [
+    ("base.html", include_str!("../../templates/base.html")),
+    ("page.html", include_str!("../../templates/page.html")),
+    ("section.html", include_str!("../../templates/section.html")),
+    ("landing.html", include_str!("../../templates/landing.html")),
+    ("faq.html", include_str!("../../templates/faq.html")),
+    ("404.html", include_str!("../../templates/404.html")),
+    (
+        "redirect.html",
+        include_str!("../../templates/redirect.html"),
+    ),
+];
+
+const BUILTIN_ASSETS: [(&str, &[u8]); 3] = [
+    ("trustdoc.css", include_bytes!("../../assets/trustdoc.css")),
+    ("trustdoc.js", include_bytes!("../../assets/trustdoc.js")),
+    ("favicon.svg", include_bytes!("../../assets/favicon.svg")),
+];
+
+pub struct Templates {
+    tera: Tera,
+}
+
+impl Templates {
+    /// Built-ins, then every `*.html` under `root/templates/` (by relative name).
+    pub fn load(root: &Path) -> Result<Templates, Vec<Diagnostic>> {
+        let mut sources: BTreeMap<String, (String, String)> = BUILTIN_TEMPLATES
+            .iter()
+            .map(|(n, s)| {
+                (
+                    n.to_string(),
+                    ((*s).to_string(), format!("(built-in) templates/{n}")),
+                )
+            })
+            .collect();
+        let dir = root.join("templates");
+        let mut diags = Vec::new();
+        if dir.is_dir() {
+            for entry in walkdir::WalkDir::new(&dir)
+                .sort_by_file_name()
+                .into_iter()
+                .flatten()
+            {
+                if !entry.file_type().is_file() {
+                    continue;
+                }
+                let Ok(rel) = entry.path().strip_prefix(&dir) else {
+                    continue;
+                };
+                let name = rel
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy())
+                    .collect::<Vec<_>>()
+                    .join("/");
+                let display = format!("templates/{name}");
+                match std::fs::read_to_string(entry.path()) {
+                    Ok(s) => {
+                        sources.insert(name, (s, display));
+                    }
+                    Err(e) => diags.push(Diagnostic::error(
+                        display,
+                        0,
+                        0,
+                        "template",
+                        format!("cannot read: {e}"),
+                    )),
+                }
+            }
+        }
+        let mut tera = Tera::new();
+        tera.autoescape_on(vec![".html", ".xml"]);
+        // All at once: templates extend each other, so they must be added together.
+        if diags.is_empty() {
+            let batch = sources
+                .iter()
+                .map(|(name, (src, _))| (name.as_str(), src.as_str()));
+            if let Err(e) = tera.add_raw_templates(batch) {
+                let msg = flatten(&e);
+                let culprit = sources
+                    .iter()
+                    .find(|(name, _)| msg.contains(name.as_str()))
+                    .map(|(_, (_, display))| display.clone())
+                    .unwrap_or_else(|| "templates".into());
+                diags.push(Diagnostic::error(culprit, 0, 0, "template", msg));
+            }
+        }
+        if diags.is_empty() {
+            Ok(Templates { tera })
+        } else {
+            Err(diags)
+        }
+    }
+
+    pub fn has(&self, name: &str) -> bool {
+        self.tera.contains_template(name)
+    }
+
+    pub fn render(&self, name: &str, ctx: &Context) -> Result<String, String> {
+        self.tera.render(name, ctx).map_err(|e| flatten(&e))
+    }
+}
+
+/// Tera errors nest their causes; users need all of them on one line.
+fn flatten(e: &dyn std::error::Error) -> String {
+    let mut msg = e.to_string();
+    let mut src = e.source();
+    while let Some(s) = src {
+        let m = s.to_string();
+        if !msg.contains(&m) {
+            msg.push_str(": ");
+            msg.push_str(&m);
+        }
+        src = s.source();
+    }
+    msg.replace('\n', " ")
+}
+
+/// Built-in assets plus the generated syntax stylesheet, then the site's `assets/` on top.
+pub fn assets(root: &Path) -> Result<BTreeMap<String, Vec<u8>>, Vec<Diagnostic>> {
+    let mut out: BTreeMap<String, Vec<u8>> = BUILTIN_ASSETS
+        .iter()
+        .map(|(n, b)| (n.to_string(), b.to_vec()))
+        .collect();
+    out.insert("syntax.css".into(), SYNTAX_CSS.as_bytes().to_vec());
+    let dir = root.join("assets");
+    let mut diags = Vec::new();
+    if dir.is_dir() {
+        for entry in walkdir::WalkDir::new(&dir)
+            .sort_by_file_name()
+            .into_iter()
+            .flatten()
+        {
+            if !entry.file_type().is_file() {
+                continue;
+            }
+            let Ok(rel) = entry.path().strip_prefix(&dir) else {
+                continue;
+            };
+            let name = rel
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/");
+            match std::fs::read(entry.path()) {
+                Ok(b) => {
+                    out.insert(name, b);
+                }
+                Err(e) => diags.push(Diagnostic::error(
+                    format!("assets/{name}"),
+                    0,
+                    0,
+                    "asset",
+                    format!("cannot read: {e}"),
+                )),
+            }
+        }
+    }
+    if diags.is_empty() {
+        Ok(out)
+    } else {
+        Err(diags)
+    }
+}

@@ -1,0 +1,359 @@
+//! Navigation: one tree for the whole site (from `toc.yml`, the `[[nav]]` config, or the
+//! folder tree ordered by `weight` then title), and per-page views of it: the sidebar
+//! pruned to the current page's branch (so a 10,000-page site does not repeat its whole
+//! tree on every page), breadcrumbs, and previous/next in reading order.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::links::relative_href;
+
+#[derive(Debug, Clone, Default)]
+pub struct NavNode {
+    pub title: String,
+    /// Source id of the page this entry opens.
+    pub page: Option<String>,
+    /// An external URL (or one we could not map to a page), emitted as written.
+    pub url: Option<String>,
+    pub expanded: bool,
+    pub children: Vec<NavNode>,
+}
+
+/// What the site knows about a page for navigation purposes.
+#[derive(Debug, Clone)]
+pub struct NavPage {
+    pub id: String,
+    pub url: String,
+    pub title: String,
+    pub weight: Option<i64>,
+    /// Is this page its folder's landing page?
+    pub landing: bool,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Nav {
+    pub roots: Vec<NavNode>,
+    /// Page id -> index path into `roots` of its first appearance.
+    paths: BTreeMap<String, Vec<usize>>,
+    /// Pages in reading order.
+    order: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct NavItemView {
+    pub title: String,
+    pub href: Option<String>,
+    pub current: bool,
+    pub open: bool,
+    pub external: bool,
+    pub has_children: bool,
+    pub children: Vec<NavItemView>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct LinkView {
+    pub title: String,
+    pub href: Option<String>,
+}
+
+impl Nav {
+    pub fn new(roots: Vec<NavNode>, home: Option<&str>) -> Nav {
+        let mut nav = Nav {
+            roots,
+            ..Nav::default()
+        };
+        if let Some(h) = home {
+            nav.order.push(h.to_string());
+        }
+        let mut stack = Vec::new();
+        let roots = std::mem::take(&mut nav.roots);
+        index(&roots, &mut stack, &mut nav.paths, &mut nav.order);
+        nav.roots = roots;
+        nav
+    }
+
+    /// Builds the tree from folders: a folder's landing page opens its entry, other pages
+    /// and sub-folders follow, ordered by weight (unweighted last) then title.
+    pub fn from_folders(pages: &[NavPage]) -> Nav {
+        #[derive(Default)]
+        struct Folder {
+            landing: Option<usize>,
+            pages: Vec<usize>,
+            subs: BTreeMap<String, Folder>,
+        }
+        let mut root = Folder::default();
+        for (i, p) in pages.iter().enumerate() {
+            let segs: Vec<&str> = p.url.split('/').filter(|s| !s.is_empty()).collect();
+            let folder_segs = if p.landing {
+                &segs[..]
+            } else {
+                &segs[..segs.len().saturating_sub(1)]
+            };
+            let mut f = &mut root;
+            for s in folder_segs {
+                f = f.subs.entry((*s).to_string()).or_default();
+            }
+            if p.landing {
+                f.landing = Some(i);
+            } else {
+                f.pages.push(i);
+            }
+        }
+        fn key(p: &NavPage) -> (i64, String) {
+            (p.weight.unwrap_or(i64::MAX), p.title.to_lowercase())
+        }
+        fn build(f: &Folder, name: &str, pages: &[NavPage]) -> NavNode {
+            let mut items: Vec<((i64, String), NavNode)> = Vec::new();
+            for &i in &f.pages {
+                if let Some(p) = pages.get(i) {
+                    items.push((
+                        key(p),
+                        NavNode {
+                            title: p.title.clone(),
+                            page: Some(p.id.clone()),
+                            ..NavNode::default()
+                        },
+                    ));
+                }
+            }
+            for (n, sub) in &f.subs {
+                let node = build(sub, n, pages);
+                let k = sub
+                    .landing
+                    .and_then(|i| pages.get(i))
+                    .map(key)
+                    .unwrap_or((i64::MAX, node.title.to_lowercase()));
+                items.push((k, node));
+            }
+            items.sort_by(|a, b| a.0.cmp(&b.0));
+            let landing = f.landing.and_then(|i| pages.get(i));
+            NavNode {
+                title: landing
+                    .map(|p| p.title.clone())
+                    .unwrap_or_else(|| prettify(name)),
+                page: landing.map(|p| p.id.clone()),
+                url: None,
+                expanded: false,
+                children: items.into_iter().map(|(_, n)| n).collect(),
+            }
+        }
+        let top = build(&root, "", pages);
+        let home = root
+            .landing
+            .and_then(|i| pages.get(i))
+            .map(|p| p.id.as_str());
+        Nav::new(top.children, home)
+    }
+
+    /// Pages in reading order (home first when there is one).
+    pub fn order(&self) -> &[String] {
+        &self.order
+    }
+
+    pub fn contains(&self, page: &str) -> bool {
+        self.paths.contains_key(page)
+    }
+
+    /// The sidebar for `current` (page id at URL folder `from`). `url_of` maps page ids to URLs.
+    pub fn view(
+        &self,
+        current: &str,
+        from: &str,
+        url_of: &dyn Fn(&str) -> Option<String>,
+    ) -> Vec<NavItemView> {
+        let path = self.paths.get(current).cloned().unwrap_or_default();
+        view_level(&self.roots, &path, 0, current, from, url_of)
+    }
+
+    pub fn breadcrumbs(
+        &self,
+        current: &str,
+        from: &str,
+        home: Option<(&str, &str)>,
+        url_of: &dyn Fn(&str) -> Option<String>,
+    ) -> Vec<LinkView> {
+        let mut out = Vec::new();
+        if let Some((title, url)) = home {
+            out.push(LinkView {
+                title: title.to_string(),
+                href: Some(relative_href(from, url)),
+            });
+        }
+        let Some(path) = self.paths.get(current) else {
+            return out;
+        };
+        let mut level = &self.roots;
+        for (depth, &i) in path.iter().enumerate() {
+            let Some(node) = level.get(i) else { break };
+            if depth + 1 == path.len() {
+                break;
+            }
+            if node.page.as_deref() != Some(current) {
+                out.push(LinkView {
+                    title: node.title.clone(),
+                    href: href_of(node, from, url_of),
+                });
+            }
+            level = &node.children;
+        }
+        out
+    }
+
+    /// Previous and next pages in reading order.
+    pub fn neighbours(&self, current: &str) -> (Option<&str>, Option<&str>) {
+        match self.order.iter().position(|p| p == current) {
+            Some(i) => (
+                i.checked_sub(1)
+                    .and_then(|j| self.order.get(j))
+                    .map(String::as_str),
+                self.order.get(i + 1).map(String::as_str),
+            ),
+            None => (None, None),
+        }
+    }
+}
+
+fn index(
+    nodes: &[NavNode],
+    stack: &mut Vec<usize>,
+    paths: &mut BTreeMap<String, Vec<usize>>,
+    order: &mut Vec<String>,
+) {
+    for (i, n) in nodes.iter().enumerate() {
+        stack.push(i);
+        if let Some(p) = &n.page {
+            if !paths.contains_key(p) {
+                paths.insert(p.clone(), stack.clone());
+                if !order.contains(p) {
+                    order.push(p.clone());
+                }
+            }
+        }
+        index(&n.children, stack, paths, order);
+        stack.pop();
+    }
+}
+
+fn href_of(node: &NavNode, from: &str, url_of: &dyn Fn(&str) -> Option<String>) -> Option<String> {
+    match (&node.page, &node.url) {
+        (Some(p), _) => url_of(p).map(|u| relative_href(from, &u)),
+        (None, Some(u)) => Some(u.clone()),
+        (None, None) => None,
+    }
+}
+
+fn view_level(
+    nodes: &[NavNode],
+    path: &[usize],
+    depth: usize,
+    current: &str,
+    from: &str,
+    url_of: &dyn Fn(&str) -> Option<String>,
+) -> Vec<NavItemView> {
+    nodes
+        .iter()
+        .enumerate()
+        .map(|(i, n)| {
+            let on_path = path.get(depth) == Some(&i);
+            let is_current =
+                on_path && depth + 1 == path.len() && n.page.as_deref() == Some(current);
+            let open = (on_path && !n.children.is_empty()) || n.expanded;
+            let children = if open {
+                let sub = if on_path { path } else { &[] };
+                view_level(&n.children, sub, depth + 1, current, from, url_of)
+            } else {
+                Vec::new()
+            };
+            NavItemView {
+                title: n.title.clone(),
+                href: href_of(n, from, url_of),
+                current: is_current,
+                open,
+                external: n.page.is_none() && n.url.as_deref().is_some_and(|u| u.contains("://")),
+                has_children: !n.children.is_empty(),
+                children,
+            }
+        })
+        .collect()
+}
+
+/// `getting-started` -> `Getting started`.
+pub fn prettify(name: &str) -> String {
+    let s = name.replace(['-', '_'], " ");
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
+        None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pages() -> Vec<NavPage> {
+        let p = |id: &str, url: &str, title: &str, w: Option<i64>, landing: bool| NavPage {
+            id: id.into(),
+            url: url.into(),
+            title: title.into(),
+            weight: w,
+            landing,
+        };
+        vec![
+            p("index.md", "", "Home", None, true),
+            p("b.md", "b/", "Bravo", Some(2), false),
+            p("a.md", "a/", "Alpha", None, false),
+            p("guide/_index.md", "guide/", "Guide", Some(1), true),
+            p("guide/x.md", "guide/x/", "X", None, false),
+            p("guide/deep/y.md", "guide/deep/y/", "Y", None, false),
+        ]
+    }
+
+    #[test]
+    fn folder_tree_orders_by_weight_then_title() {
+        let nav = Nav::from_folders(&pages());
+        let titles: Vec<_> = nav.roots.iter().map(|n| n.title.as_str()).collect();
+        assert_eq!(titles, ["Guide", "Bravo", "Alpha"]);
+        assert_eq!(
+            nav.order(),
+            [
+                "index.md",
+                "guide/_index.md",
+                "guide/deep/y.md",
+                "guide/x.md",
+                "b.md",
+                "a.md"
+            ]
+        );
+        assert_eq!(
+            nav.neighbours("guide/deep/y.md"),
+            (Some("guide/_index.md"), Some("guide/x.md"))
+        );
+    }
+
+    #[test]
+    fn view_is_pruned_to_the_current_branch() {
+        let ps = pages();
+        let nav = Nav::from_folders(&ps);
+        let url_of = |id: &str| ps.iter().find(|p| p.id == id).map(|p| p.url.clone());
+        let v = nav.view("guide/deep/y.md", "guide/deep/y/", &url_of);
+        assert!(v[0].open);
+        let deep = &v[0].children[0];
+        assert_eq!(deep.title, "Deep");
+        assert!(deep.children[0].current);
+        assert_eq!(deep.children[0].href.as_deref(), Some("./"));
+        let v2 = nav.view("a.md", "a/", &url_of);
+        assert!(!v2[0].open && v2[0].children.is_empty() && v2[0].has_children);
+        let crumbs = nav.breadcrumbs(
+            "guide/deep/y.md",
+            "guide/deep/y/",
+            Some(("Home", "")),
+            &url_of,
+        );
+        let t: Vec<_> = crumbs.iter().map(|c| c.title.as_str()).collect();
+        assert_eq!(t, ["Home", "Guide", "Deep"]);
+        assert_eq!(crumbs[1].href.as_deref(), Some("../../"));
+        assert_eq!(crumbs[2].href, None);
+    }
+}

@@ -1,0 +1,518 @@
+//! The build: runs the pipeline stages in order (load -> parse -> resolve -> render) and
+//! returns every output file in memory with every diagnostic. `build`, `check` and the
+//! tests share this; only the CLI decides whether to write.
+
+pub mod pages;
+mod report;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::time::Instant;
+
+use rayon::prelude::*;
+use tera::Context;
+
+use crate::config::Config;
+use crate::error::Diagnostic;
+use crate::front_matter::display_date;
+use crate::load::{self, Kind};
+use crate::markdown::{self, RenderOptions, Rendered};
+use crate::output::OutputFile;
+use crate::render::templates::{self, Templates};
+use crate::render::views::{AssetsView, ChildView, PageView, SiteView};
+use crate::resolve::links::{relative_href, AnchorCheck, LinkPolicy, PageLinker, SiteIndex};
+use crate::resolve::nav::{LinkView, Nav, NavPage};
+pub use pages::{Page, PageKind};
+pub use report::Report;
+
+/// Everything a build produced.
+pub struct Outcome {
+    pub files: Vec<OutputFile>,
+    pub diagnostics: Vec<Diagnostic>,
+    pub report: Report,
+}
+
+impl Outcome {
+    pub fn errors(&self) -> usize {
+        self.diagnostics.iter().filter(|d| d.is_error()).count()
+    }
+}
+
+struct RenderedPage {
+    rendered: Rendered,
+    anchors: Vec<AnchorCheck>,
+    externals: BTreeSet<String>,
+}
+
+/// Runs the whole pipeline. Err only for I/O trouble outside the content (exit code 2).
+pub fn build(cfg: &Config) -> Result<Outcome, String> {
+    let mut timings: Vec<(String, f64)> = Vec::new();
+    let mut clock = Instant::now();
+    let mut lap = |name: &str, timings: &mut Vec<(String, f64)>| {
+        timings.push((name.to_string(), clock.elapsed().as_secs_f64() * 1000.0));
+        clock = Instant::now();
+    };
+    let mut diags = Vec::new();
+
+    // Load.
+    let (files, d) = load::load(cfg)?;
+    diags.extend(d);
+    let tpl = match Templates::load(&cfg.root) {
+        Ok(t) => Some(t),
+        Err(d) => {
+            diags.extend(d);
+            None
+        }
+    };
+    let assets = templates::assets(&cfg.root).unwrap_or_else(|d| {
+        diags.extend(d);
+        BTreeMap::new()
+    });
+    lap("load", &mut timings);
+
+    // Parse.
+    let (mut pages, d) = pages::parse(&files);
+    diags.extend(d);
+    diags.extend(pages::assign_urls(&mut pages));
+    pages.sort_by(|a, b| a.id.cmp(&b.id));
+    lap("parse", &mut timings);
+
+    // Resolve.
+    let docfx_site = files.iter().any(|f| f.kind == Kind::Toc)
+        && !cfg.root.join(crate::config::CONFIG_FILE).exists();
+    let mut index = SiteIndex {
+        policy: if docfx_site && !cfg.strict {
+            LinkPolicy::Warn
+        } else {
+            LinkPolicy::Error
+        },
+        safe: cfg.safe,
+        ..SiteIndex::default()
+    };
+    for p in &pages {
+        index.page_url.insert(p.id.clone(), p.url.clone());
+        index.url_page.insert(p.url.clone(), p.id.clone());
+        index.page_lower.insert(p.id.to_lowercase(), p.id.clone());
+    }
+    for f in files.iter().filter(|f| f.kind == Kind::Static) {
+        index.statics.insert(f.rel.clone());
+        index
+            .statics_lower
+            .insert(f.rel.to_lowercase(), f.rel.clone());
+    }
+    let opts = RenderOptions {
+        highlight: cfg.highlight,
+        smart_punctuation: cfg.smart_punctuation,
+    };
+    let rendered: Vec<(RenderedPage, Vec<Diagnostic>)> = pages
+        .par_iter()
+        .map(|p| {
+            let linker = PageLinker::new(&index, &p.id, &p.display, &p.url);
+            let body = p.text.get(p.body_offset..).unwrap_or("");
+            let rendered = markdown::render(&p.text, p.body_offset, body, opts, &linker);
+            let rp = RenderedPage {
+                rendered,
+                anchors: linker.anchors.into_inner(),
+                externals: linker.externals.into_inner(),
+            };
+            (rp, linker.diags.into_inner())
+        })
+        .collect();
+    let mut outputs: Vec<RenderedPage> = Vec::with_capacity(rendered.len());
+    for (rp, d) in rendered {
+        diags.extend(d);
+        outputs.push(rp);
+    }
+    lap("render-markdown", &mut timings);
+
+    // Anchors can only be checked once every page is rendered.
+    let anchor_sets: BTreeMap<&str, BTreeSet<&str>> = pages
+        .iter()
+        .zip(&outputs)
+        .map(|(p, o)| {
+            (
+                p.id.as_str(),
+                o.rendered.anchors.iter().map(String::as_str).collect(),
+            )
+        })
+        .collect();
+    let mut externals = BTreeSet::new();
+    for (p, o) in pages.iter().zip(&outputs) {
+        externals.extend(o.externals.iter().cloned());
+        for a in &o.anchors {
+            let ok = anchor_sets
+                .get(a.target_page.as_str())
+                .is_some_and(|set| set.contains(a.anchor.as_str()));
+            if !ok && !a.anchor.is_empty() {
+                let target = if a.target_page == p.id {
+                    "this page".to_string()
+                } else {
+                    a.target_page.clone()
+                };
+                let msg = format!("anchor `#{}` does not exist on {target}", a.anchor);
+                diags.push(match index.policy {
+                    LinkPolicy::Error => {
+                        Diagnostic::error(&p.display, a.line, a.col, "broken-anchor", msg)
+                    }
+                    LinkPolicy::Warn => {
+                        Diagnostic::warning(&p.display, a.line, a.col, "broken-anchor", msg)
+                    }
+                });
+            }
+        }
+    }
+    let nav_pages: Vec<NavPage> = pages
+        .iter()
+        .map(|p| NavPage {
+            id: p.id.clone(),
+            url: p.url.clone(),
+            title: p.title.clone(),
+            weight: p.fm.weight,
+            landing: p.landing,
+        })
+        .collect();
+    let nav = Nav::from_folders(&nav_pages);
+    lap("resolve", &mut timings);
+
+    // Render templates.
+    let mut out_files: Vec<OutputFile> = Vec::new();
+    let site_view = SiteView {
+        title: cfg.title.clone(),
+        description: cfg.description.clone(),
+        language: cfg.language.clone(),
+        base_url: cfg.base_url.clone(),
+        generator: format!("trustdoc {}", env!("CARGO_PKG_VERSION")),
+        extra: cfg.extra.clone(),
+    };
+    let by_id: BTreeMap<&str, usize> = pages
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.id.as_str(), i))
+        .collect();
+    let url_of = |id: &str| {
+        by_id
+            .get(id)
+            .and_then(|&i| pages.get(i))
+            .map(|p| p.url.clone())
+    };
+    let home = pages
+        .iter()
+        .find(|p| p.url.is_empty())
+        .map(|p| (p.title.clone(), String::new()));
+    if let Some(tpl) = &tpl {
+        let results: Vec<Result<OutputFile, Diagnostic>> = pages
+            .par_iter()
+            .zip(outputs.par_iter())
+            .map(|(p, o)| {
+                let root = relative_href(&p.url, "");
+                let root = if root == "./" { String::new() } else { root };
+                let link = |id: &str| -> Option<LinkView> {
+                    let i = *by_id.get(id)?;
+                    let t = pages.get(i)?;
+                    Some(LinkView {
+                        title: t.title.clone(),
+                        href: Some(relative_href(&p.url, &t.url)),
+                    })
+                };
+                let (prev, next) = nav.neighbours(&p.id);
+                let children = if p.landing {
+                    pages
+                        .iter()
+                        .filter(|c| c.id != p.id && parent_url(&c.url) == p.url)
+                        .map(|c| ChildView {
+                            title: c.title.clone(),
+                            href: relative_href(&p.url, &c.url),
+                            description: c.fm.description.clone(),
+                        })
+                        .collect()
+                } else {
+                    Vec::new()
+                };
+                let view = PageView {
+                    kind: match (p.kind, p.landing) {
+                        (PageKind::Landing, _) => "landing",
+                        (PageKind::Faq, _) => "faq",
+                        (_, true) => "section",
+                        _ => "page",
+                    },
+                    title: &p.title,
+                    description: p.fm.description.as_deref(),
+                    content: &o.rendered.html,
+                    has_h1: o.rendered.h1.is_some(),
+                    toc: &o.rendered.toc,
+                    permalink: format!("{}{}", cfg.base_url, p.url),
+                    path: &p.url,
+                    last_updated: p.fm.date.as_deref(),
+                    last_updated_display: p.fm.date.as_deref().and_then(display_date),
+                    author: p.fm.author.as_deref(),
+                    extra: &p.fm.extra,
+                    breadcrumbs: if p.url.is_empty() {
+                        Vec::new()
+                    } else {
+                        nav.breadcrumbs(
+                            &p.id,
+                            &p.url,
+                            home.as_ref().map(|(t, u)| (t.as_str(), u.as_str())),
+                            &url_of,
+                        )
+                    },
+                    prev: prev.and_then(link),
+                    next: next.and_then(link),
+                    children,
+                    redirect_to: None,
+                };
+                let mut ctx = Context::new();
+                ctx.insert("site", &site_view);
+                ctx.insert("root", &root);
+                ctx.insert("assets", &AssetsView::new(&root));
+                ctx.insert("nav", &nav.view(&p.id, &p.url, &url_of));
+                ctx.insert("page", &view);
+                let name = template_name(tpl, p);
+                tpl.render(&name, &ctx)
+                    .map(|html| OutputFile::new(format!("{}index.html", p.url), html))
+                    .map_err(|e| {
+                        Diagnostic::error(
+                            &p.display,
+                            0,
+                            0,
+                            "template",
+                            format!("template {name}: {e}"),
+                        )
+                    })
+            })
+            .collect();
+        for r in results {
+            match r {
+                Ok(f) => out_files.push(f),
+                Err(d) => diags.push(d),
+            }
+        }
+        // Redirects for aliases.
+        for p in &pages {
+            for alias in &p.fm.aliases {
+                match alias_path(alias) {
+                    Some(a) => match redirect_page(tpl, &site_view, &a, &p.url, cfg) {
+                        Ok(f) => out_files.push(f),
+                        Err(e) => diags.push(Diagnostic::error(&p.display, 0, 0, "template", e)),
+                    },
+                    None => diags.push(Diagnostic::error(
+                        &p.display,
+                        1,
+                        1,
+                        "alias",
+                        format!("alias `{alias}` is not a path inside the site"),
+                    )),
+                }
+            }
+        }
+        match not_found_page(tpl, &site_view, &nav, &url_of, cfg) {
+            Ok(f) => out_files.push(f),
+            Err(e) => diags.push(Diagnostic::error("templates/404.html", 0, 0, "template", e)),
+        }
+    }
+    lap("render-templates", &mut timings);
+
+    // Static files, assets and site files.
+    for f in files.iter().filter(|f| f.kind == Kind::Static) {
+        out_files.push(OutputFile::new(f.rel.clone(), f.bytes.clone()));
+    }
+    for (name, bytes) in &assets {
+        out_files.push(OutputFile::new(format!("assets/{name}"), bytes.clone()));
+    }
+    out_files.push(OutputFile::new("sitemap.xml", sitemap(cfg, &pages)));
+    out_files.push(OutputFile::new(
+        "robots.txt",
+        format!(
+            "User-agent: *\nAllow: /\n\nSitemap: {}sitemap.xml\n",
+            cfg.base_url
+        ),
+    ));
+    out_files.sort_by(|a, b| a.path.cmp(&b.path));
+    out_files.dedup_by(|b, a| {
+        if a.path == b.path {
+            diags.push(Diagnostic::error(
+                &a.path,
+                0,
+                0,
+                "output-clash",
+                "two sources write this output file",
+            ));
+            true
+        } else {
+            false
+        }
+    });
+    lap("site-files", &mut timings);
+
+    if cfg.strict {
+        for d in &mut diags {
+            d.severity = crate::error::Severity::Error;
+        }
+    }
+    diags.sort();
+    diags.dedup();
+    let report = Report::new(&pages, &out_files, &diags, &externals, timings);
+    Ok(Outcome {
+        files: out_files,
+        diagnostics: diags,
+        report,
+    })
+}
+
+fn parent_url(url: &str) -> String {
+    let trimmed = url.trim_end_matches('/');
+    match trimmed.rsplit_once('/') {
+        Some((parent, _)) => format!("{parent}/"),
+        None if trimmed.is_empty() => "\u{0}".into(),
+        None => String::new(),
+    }
+}
+
+fn template_name(tpl: &Templates, p: &Page) -> String {
+    if let Some(t) = &p.fm.template {
+        let name = if t.ends_with(".html") {
+            t.clone()
+        } else {
+            format!("{t}.html")
+        };
+        if tpl.has(&name) {
+            return name;
+        }
+    }
+    match (p.kind, p.landing) {
+        (PageKind::Landing, _) => "landing.html",
+        (PageKind::Faq, _) => "faq.html",
+        (_, true) => "section.html",
+        _ => "page.html",
+    }
+    .to_string()
+}
+
+/// `/old/path.html` or `old/path/` -> `old/path/` (a folder we can put an index.html in).
+fn alias_path(alias: &str) -> Option<String> {
+    let a = alias.trim().trim_start_matches('/');
+    let a = a.strip_suffix("index.html").unwrap_or(a);
+    let a = a
+        .strip_suffix(".html")
+        .or_else(|| a.strip_suffix(".md"))
+        .unwrap_or(a)
+        .trim_end_matches('/');
+    let path = format!("{a}/index.html");
+    (!a.is_empty() && crate::output::safe_relative(&path)).then(|| format!("{a}/"))
+}
+
+fn redirect_page(
+    tpl: &Templates,
+    site: &SiteView,
+    from_url: &str,
+    to_url: &str,
+    cfg: &Config,
+) -> Result<OutputFile, String> {
+    let root = relative_href(from_url, "");
+    let extra = BTreeMap::new();
+    let target = relative_href(from_url, to_url);
+    let view = PageView {
+        kind: "redirect",
+        title: "Redirecting",
+        description: None,
+        content: "",
+        has_h1: false,
+        toc: &[],
+        permalink: format!("{}{}", cfg.base_url, to_url),
+        path: from_url,
+        last_updated: None,
+        last_updated_display: None,
+        author: None,
+        extra: &extra,
+        breadcrumbs: Vec::new(),
+        prev: None,
+        next: None,
+        children: Vec::new(),
+        redirect_to: Some(target),
+    };
+    let mut ctx = Context::new();
+    ctx.insert("site", site);
+    ctx.insert("root", &root);
+    ctx.insert("assets", &AssetsView::new(&root));
+    ctx.insert("nav", &Vec::<()>::new());
+    ctx.insert("page", &view);
+    tpl.render("redirect.html", &ctx)
+        .map(|h| OutputFile::new(format!("{from_url}index.html"), h))
+}
+
+fn not_found_page(
+    tpl: &Templates,
+    site: &SiteView,
+    nav: &Nav,
+    url_of: &dyn Fn(&str) -> Option<String>,
+    cfg: &Config,
+) -> Result<OutputFile, String> {
+    // 404.html is served at any path, so its links are absolute from the base path.
+    let root = cfg.base_path.clone();
+    let extra = BTreeMap::new();
+    let view = PageView {
+        kind: "404",
+        title: "Page not found",
+        description: None,
+        content: "",
+        has_h1: false,
+        toc: &[],
+        permalink: format!("{}404.html", cfg.base_url),
+        path: "404.html",
+        last_updated: None,
+        last_updated_display: None,
+        author: None,
+        extra: &extra,
+        breadcrumbs: Vec::new(),
+        prev: None,
+        next: None,
+        children: Vec::new(),
+        redirect_to: None,
+    };
+    let abs = |id: &str| url_of(id).map(|u| format!("{root}{u}"));
+    let mut items = nav.view("", "", &|id| abs(id));
+    fn absolutize(items: &mut [crate::resolve::nav::NavItemView]) {
+        for i in items {
+            absolutize(&mut i.children);
+        }
+    }
+    absolutize(&mut items);
+    let mut ctx = Context::new();
+    ctx.insert("site", site);
+    ctx.insert("root", &root);
+    ctx.insert("assets", &AssetsView::new(&root));
+    ctx.insert("nav", &items);
+    ctx.insert("page", &view);
+    tpl.render("404.html", &ctx)
+        .map(|h| OutputFile::new("404.html", h))
+}
+
+fn sitemap(cfg: &Config, pages: &[Page]) -> String {
+    let mut entries: Vec<(&str, Option<&str>)> = pages
+        .iter()
+        .map(|p| (p.url.as_str(), p.fm.date.as_deref()))
+        .collect();
+    entries.sort();
+    let mut s = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    for (url, date) in entries {
+        let mut loc = String::new();
+        let _ = pulldown_cmark_escape::escape_html(
+            &mut loc,
+            &format!(
+                "{}{}",
+                cfg.base_url,
+                crate::resolve::links::encode_path(url)
+            ),
+        );
+        s.push_str("  <url>\n    <loc>");
+        s.push_str(&loc);
+        s.push_str("</loc>\n");
+        if let Some(d) = date {
+            s.push_str("    <lastmod>");
+            s.push_str(d);
+            s.push_str("</lastmod>\n");
+        }
+        s.push_str("  </url>\n");
+    }
+    s.push_str("</urlset>\n");
+    s
+}

@@ -1,0 +1,248 @@
+//! Pages: parse each Markdown source (front matter, body) and give it its URL. `foo.md`
+//! becomes `foo/`, a folder's landing page (`index.md`, else `_index.md`, else `README.md`)
+//! becomes the folder's URL, and two sources that claim one URL are an error.
+
+use std::collections::BTreeMap;
+
+use rayon::prelude::*;
+
+use crate::error::Diagnostic;
+use crate::front_matter::{self, FrontMatter};
+use crate::load::{self, Kind, SourceFile};
+
+#[derive(Debug, Clone)]
+pub struct Page {
+    /// Content-relative source path: the page's id.
+    pub id: String,
+    pub display: String,
+    /// URL folder relative to the site root: "guide/setup/", "" for the home page.
+    pub url: String,
+    pub landing: bool,
+    pub fm: FrontMatter,
+    pub title: String,
+    /// The whole file text (BOM removed) and where the body starts in it.
+    pub text: String,
+    pub body_offset: usize,
+    pub kind: PageKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PageKind {
+    Markdown,
+    Landing,
+    Faq,
+}
+
+const LANDING_NAMES: [&str; 3] = ["index", "_index", "readme"];
+
+/// The folder and stem of a source path: "guide/setup.md" -> ("guide", "setup").
+fn split_path(rel: &str) -> (&str, &str) {
+    let (dir, file) = rel.rsplit_once('/').unwrap_or(("", rel));
+    let stem = file.rsplit_once('.').map(|(s, _)| s).unwrap_or(file);
+    (dir, stem)
+}
+
+/// Parses all Markdown sources in parallel. Drafts are dropped.
+pub fn parse(files: &[SourceFile]) -> (Vec<Page>, Vec<Diagnostic>) {
+    let results: Vec<(Option<Page>, Vec<Diagnostic>)> = files
+        .par_iter()
+        .filter(|f| f.kind == Kind::Markdown)
+        .map(parse_one)
+        .collect();
+    let mut pages = Vec::new();
+    let mut diags = Vec::new();
+    for (p, d) in results {
+        diags.extend(d);
+        pages.extend(p);
+    }
+    (pages, diags)
+}
+
+fn parse_one(f: &SourceFile) -> (Option<Page>, Vec<Diagnostic>) {
+    let text = match load::text(f) {
+        Ok(t) => t,
+        Err(d) => return (None, vec![d]),
+    };
+    let split = match front_matter::split(&f.display, text) {
+        Ok(s) => s,
+        Err(d) => return (None, vec![d]),
+    };
+    let body_offset = text.len() - split.body.len();
+    let (fm, warnings) = match split.front {
+        Some((delim, block, line)) => match front_matter::parse(&f.display, delim, block, line) {
+            Ok(v) => v,
+            Err(d) => return (None, vec![d]),
+        },
+        None => (FrontMatter::default(), Vec::new()),
+    };
+    if fm.draft {
+        return (None, warnings);
+    }
+    let (dir, stem) = split_path(&f.rel);
+    let title = fm
+        .title
+        .clone()
+        .or_else(|| first_h1(split.body))
+        .unwrap_or_else(|| {
+            crate::resolve::nav::prettify(
+                if LANDING_NAMES.contains(&stem.to_lowercase().as_str()) && !dir.is_empty() {
+                    dir.rsplit('/').next().unwrap_or(dir)
+                } else {
+                    stem
+                },
+            )
+        });
+    let page = Page {
+        id: f.rel.clone(),
+        display: f.display.clone(),
+        url: String::new(),
+        landing: false,
+        fm,
+        title,
+        text: text.to_string(),
+        body_offset,
+        kind: PageKind::Markdown,
+    };
+    (Some(page), warnings)
+}
+
+/// A `# Heading` at the top of the body, used as the title when front matter has none.
+fn first_h1(body: &str) -> Option<String> {
+    body.lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty() && !l.starts_with("<!--"))
+        .and_then(|l| l.strip_prefix("# "))
+        .map(|t| t.trim().trim_end_matches('#').trim().to_string())
+        .filter(|t| !t.is_empty())
+}
+
+/// Gives every page its URL. The landing page of a folder is the first of index, _index,
+/// README present; the others become ordinary pages. Returns URL clashes as errors.
+pub fn assign_urls(pages: &mut [Page]) -> Vec<Diagnostic> {
+    let mut best: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+    for (i, p) in pages.iter().enumerate() {
+        let (dir, stem) = split_path(&p.id);
+        if let Some(rank) = LANDING_NAMES.iter().position(|n| *n == stem.to_lowercase()) {
+            let e = best.entry(dir.to_string()).or_insert((rank, i));
+            if rank < e.0 {
+                *e = (rank, i);
+            }
+        }
+    }
+    for (dir, (_, i)) in &best {
+        if let Some(p) = pages.get_mut(*i) {
+            p.landing = true;
+            p.url = if dir.is_empty() {
+                String::new()
+            } else {
+                format!("{dir}/")
+            };
+        }
+    }
+    for p in pages.iter_mut().filter(|p| !p.landing) {
+        let (dir, stem) = split_path(&p.id);
+        let name =
+            p.fm.slug
+                .clone()
+                .map(|s| sanitize_slug(&s))
+                .filter(|s| !s.is_empty())
+                .unwrap_or_else(|| stem.to_string());
+        p.url = if dir.is_empty() {
+            format!("{name}/")
+        } else {
+            format!("{dir}/{name}/")
+        };
+    }
+    let mut seen: BTreeMap<String, &Page> = BTreeMap::new();
+    let mut diags = Vec::new();
+    let mut order: Vec<&Page> = pages.iter().collect();
+    order.sort_by(|a, b| a.id.cmp(&b.id));
+    for p in order {
+        if let Some(other) = seen.get(&p.url) {
+            diags.push(Diagnostic::error(
+                &p.display,
+                1,
+                1,
+                "url-clash",
+                format!("this page and {} would both be written to /{}; rename one or set a different `slug`", other.display, p.url),
+            ));
+        } else {
+            seen.insert(p.url.clone(), p);
+        }
+    }
+    diags
+}
+
+/// Slugs from front matter become one path segment: no separators, no dots-only names.
+fn sanitize_slug(s: &str) -> String {
+    let cleaned: String = s
+        .trim()
+        .chars()
+        .filter(|c| !matches!(c, '/' | '\\' | '?' | '#' | '%' | '"' | '<' | '>'))
+        .collect();
+    if cleaned.chars().all(|c| c == '.') {
+        String::new()
+    } else {
+        cleaned
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn page(id: &str) -> Page {
+        Page {
+            id: id.into(),
+            display: id.into(),
+            url: String::new(),
+            landing: false,
+            fm: FrontMatter::default(),
+            title: String::new(),
+            text: String::new(),
+            body_offset: 0,
+            kind: PageKind::Markdown,
+        }
+    }
+
+    #[test]
+    fn clean_urls_and_landing_pages() {
+        let mut ps = vec![
+            page("index.md"),
+            page("guide/setup.md"),
+            page("guide/_index.md"),
+            page("guide/README.md"),
+            page("ref/README.md"),
+        ];
+        let d = assign_urls(&mut ps);
+        assert!(d.is_empty(), "{d:?}");
+        let urls: Vec<_> = ps
+            .iter()
+            .map(|p| (p.id.as_str(), p.url.as_str(), p.landing))
+            .collect();
+        assert_eq!(
+            urls,
+            [
+                ("index.md", "", true),
+                ("guide/setup.md", "guide/setup/", false),
+                ("guide/_index.md", "guide/", true),
+                ("guide/README.md", "guide/README/", false),
+                ("ref/README.md", "ref/", true)
+            ]
+        );
+    }
+
+    #[test]
+    fn clashes_are_errors() {
+        let mut ps = vec![page("a.md"), page("a/index.md")];
+        let d = assign_urls(&mut ps);
+        assert_eq!(d.len(), 1);
+        assert!(d[0].message.contains("/a/"));
+    }
+
+    #[test]
+    fn slug_cannot_escape() {
+        assert_eq!(sanitize_slug("../../etc"), "....etc");
+        assert_eq!(sanitize_slug(".."), "");
+    }
+}

@@ -1,0 +1,53 @@
+//! The `--report` JSON: what was built, what went wrong, where the time went.
+
+use std::collections::BTreeSet;
+
+use serde::Serialize;
+
+use super::Page;
+use crate::error::Diagnostic;
+use crate::output::OutputFile;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub pages: Vec<String>,
+    pub assets: Vec<String>,
+    pub diagrams: Vec<String>,
+    pub external_links: Vec<String>,
+    pub warnings: Vec<Diagnostic>,
+    pub errors: Vec<Diagnostic>,
+    /// Stage name and milliseconds, in pipeline order.
+    pub timings_ms: Vec<(String, f64)>,
+}
+
+impl Report {
+    pub fn new(
+        pages: &[Page],
+        files: &[OutputFile],
+        diags: &[Diagnostic],
+        externals: &BTreeSet<String>,
+        timings: Vec<(String, f64)>,
+    ) -> Report {
+        let page_files: BTreeSet<String> = pages
+            .iter()
+            .map(|p| format!("{}index.html", p.url))
+            .collect();
+        Report {
+            pages: pages.iter().map(|p| format!("/{}", p.url)).collect(),
+            assets: files
+                .iter()
+                .filter(|f| !page_files.contains(&f.path))
+                .map(|f| f.path.clone())
+                .collect(),
+            diagrams: files
+                .iter()
+                .filter(|f| f.path.ends_with(".svg") && !f.path.starts_with("assets/"))
+                .map(|f| f.path.clone())
+                .collect(),
+            external_links: externals.iter().cloned().collect(),
+            warnings: diags.iter().filter(|d| !d.is_error()).cloned().collect(),
+            errors: diags.iter().filter(|d| d.is_error()).cloned().collect(),
+            timings_ms: timings,
+        }
+    }
+}
