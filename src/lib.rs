@@ -7,6 +7,8 @@
 pub mod cli;
 pub mod compare;
 pub mod config;
+pub mod diagram;
+pub mod directives;
 pub mod error;
 pub mod front_matter;
 pub mod init;

@@ -146,8 +146,14 @@ pub struct Decision {
 pub struct Comparison {
     /// Path as shown to users (relative to the site root).
     pub path: String,
+    /// The declared schema version, e.g. `trustdoc-comparison/1`.
+    pub schema: String,
+    /// Where `schema` is declared.
+    pub schema_pos: Pos,
     pub id: String,
     pub title: String,
+    /// Optional introduction shown above generated output.
+    pub description: Option<String>,
     /// Sorted by `order` after loading.
     pub layers: Vec<Layer>,
     pub actors: Vec<Actor>,

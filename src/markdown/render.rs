@@ -361,7 +361,7 @@ mod tests {
         let (r, _) = go("```json\n{\"a\": 1}\n```\n", 0);
         assert!(r
             .html
-            .contains("<pre class=\"td-code\" data-lang=\"json\">"));
+            .contains("<pre class=\"td-code\" tabindex=\"0\" data-lang=\"json\">"));
         assert!(r.html.contains("hl-"));
     }
 

@@ -36,7 +36,7 @@ pub struct SiteIndex {
 }
 
 /// Renders the diagram bound to an image: (content-relative image path, alt text) -> HTML.
-pub type DiagramHook = dyn Fn(&str, &str) -> Option<String> + Sync;
+pub type DiagramHook<'a> = dyn Fn(&str, &str) -> Option<String> + 'a;
 
 /// An internal link whose anchor must exist on the target page.
 #[derive(Debug, Clone)]
@@ -63,7 +63,7 @@ pub struct PageLinker<'a> {
     /// Bound images met on this page: (content-relative image path, alt text comes later).
     pub bound: RefCell<Vec<String>>,
     /// Renders the diagram bound to an image path (content-relative path, alt text).
-    pub diagram_hook: Option<&'a DiagramHook>,
+    pub diagram_hook: Option<&'a DiagramHook<'a>>,
 }
 
 impl<'a> PageLinker<'a> {

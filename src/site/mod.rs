@@ -2,6 +2,7 @@
 //! returns every output file in memory with every diagnostic. `build`, `check` and the
 //! tests share this; only the CLI decides whether to write.
 
+mod data;
 pub mod pages;
 mod report;
 
@@ -72,6 +73,8 @@ pub fn build(cfg: &Config) -> Result<Outcome, String> {
     // Parse.
     let (mut pages, d) = pages::parse(&files);
     diags.extend(d);
+    let (data, d) = data::load(&files);
+    diags.extend(d);
     diags.extend(pages::assign_urls(&mut pages));
     pages.sort_by(|a, b| a.id.cmp(&b.id));
     lap("parse", &mut timings);
@@ -99,6 +102,7 @@ pub fn build(cfg: &Config) -> Result<Outcome, String> {
             .statics_lower
             .insert(f.rel.to_lowercase(), f.rel.clone());
     }
+    index.bound_images = data.bound_images.clone();
     let opts = RenderOptions {
         highlight: cfg.highlight,
         smart_punctuation: cfg.smart_punctuation,
@@ -106,15 +110,53 @@ pub fn build(cfg: &Config) -> Result<Outcome, String> {
     let rendered: Vec<(RenderedPage, Vec<Diagnostic>)> = pages
         .par_iter()
         .map(|p| {
-            let linker = PageLinker::new(&index, &p.id, &p.display, &p.url);
+            let mut linker = PageLinker::new(&index, &p.id, &p.display, &p.url);
+            let counter = std::cell::Cell::new(0usize);
+            let hook = |rel: &str, alt: &str| {
+                counter.set(counter.get() + 1);
+                data.bound_figure(rel, alt, &p.url, 100 + counter.get())
+                    .map(|h| format!("<!--td-fig-->{h}<!--/td-fig-->"))
+            };
+            linker.diagram_hook = Some(&hook);
             let body = p.text.get(p.body_offset..).unwrap_or("");
-            let rendered = markdown::render(&p.text, p.body_offset, body, opts, &linker);
+            let body_line = p
+                .text
+                .get(..p.body_offset)
+                .map(|t| t.matches('\n').count() + 1)
+                .unwrap_or(1);
+            let dir = p.id.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
+            let (body, directives, mut page_diags) =
+                crate::directives::extract(&p.display, body, body_line, dir);
+            let full = format!("{}{}", p.text.get(..p.body_offset).unwrap_or(""), body);
+            let mut rendered = markdown::render(&full, p.body_offset, &body, opts, &linker);
+            for (n, d) in directives.iter().enumerate() {
+                let html = match data.directive(d, &p.display, &p.url, n) {
+                    Ok(h) => h,
+                    Err(e) => {
+                        page_diags.push(e);
+                        String::new()
+                    }
+                };
+                rendered.html =
+                    rendered
+                        .html
+                        .replacen(&crate::directives::placeholder(n), &html, 1);
+            }
+            if rendered.html.contains("<!--td-fig-->") {
+                rendered.html = rendered
+                    .html
+                    .replace("<p><!--td-fig-->", "")
+                    .replace("<!--/td-fig--></p>", "")
+                    .replace("<!--td-fig-->", "")
+                    .replace("<!--/td-fig-->", "");
+            }
             let rp = RenderedPage {
                 rendered,
                 anchors: linker.anchors.into_inner(),
                 externals: linker.externals.into_inner(),
             };
-            (rp, linker.diags.into_inner())
+            page_diags.extend(linker.diags.into_inner());
+            (rp, page_diags)
         })
         .collect();
     let mut outputs: Vec<RenderedPage> = Vec::with_capacity(rendered.len());
@@ -311,7 +353,10 @@ pub fn build(cfg: &Config) -> Result<Outcome, String> {
     }
     lap("render-templates", &mut timings);
 
-    // Static files, assets and site files.
+    // Diagrams, static files, assets and site files.
+    let (diagram_files, d) = data.files();
+    diags.extend(d);
+    out_files.extend(diagram_files);
     for f in files.iter().filter(|f| f.kind == Kind::Static) {
         out_files.push(OutputFile::new(f.rel.clone(), f.bytes.clone()));
     }

@@ -1,0 +1,689 @@
+//! Fixed-rule layout: rows by layer order (highest on top), one column per model, an
+//! actor gutter on the left and an access lane before each model's boxes. Every row
+//! is as tall as its tallest content, so all columns stay aligned; inset layers are
+//! laid out inside their parent's box. No general graph layout is involved, so the
+//! same data always gives the same picture.
+
+use crate::compare::access::{derived_access, AccessMatrix};
+use crate::compare::model::{Comparison, Layer, Model, StackEntry, Trust};
+
+use super::font::{Fonts, Style};
+use super::geom::{place, stack_height, Anchor, Glyph, Label, Para, Rect, GLYPH};
+use super::legend::{self, Legend};
+use super::palette::Ink;
+use super::Note;
+
+pub(crate) const PAD: f32 = 24.0;
+const GUTTER_W: f32 = 172.0;
+const GUTTER_GAP: f32 = 16.0;
+const LANE_GAP: f32 = 10.0;
+const COL_GAP: f32 = 28.0;
+const ROW_GAP: f32 = 28.0;
+const HEADER_GAP: f32 = 20.0;
+const MIN_ROW: f32 = 48.0;
+const BOX_PAD_X: f32 = 12.0;
+const BOX_PAD_Y: f32 = 10.0;
+const INSET_PAD: f32 = 10.0;
+const INSET_GAP: f32 = 10.0;
+/// Outline of the trust boundary, this far outside the boxes it encloses.
+const TB_M: f32 = 6.0;
+const TAB_H: f32 = 16.0;
+/// Room above a protected inset for its outline and the tab straddling it.
+const TB_TOP: f32 = TB_M + TAB_H / 2.0 + 2.0;
+const CHIP_GAP: f32 = 8.0;
+const PILL_H: f32 = 24.0;
+const PILL_PAD: f32 = 8.0;
+
+pub(crate) const LABEL: Style = Style::new(13.0, false);
+pub(crate) const SMALL: Style = Style::new(11.0, false);
+pub(crate) const SMALL_BOLD: Style = Style::new(11.0, true);
+pub(crate) const BODY: Style = Style::new(12.0, false);
+const HEAD: Style = Style::new(14.0, true);
+const BODY_BOLD: Style = Style::new(12.0, true);
+
+/// A layer box (or an inset box) with its label and status line.
+#[derive(Debug, Clone)]
+pub(crate) struct LayerBox {
+    pub id: String,
+    pub rect: Rect,
+    pub trust: Trust,
+    pub label: Label,
+    /// Solid patch behind the text of hatched boxes, so hatching never crosses text.
+    pub knock: Option<Rect>,
+    pub glyph: Option<Glyph>,
+}
+
+/// A dashed trust-boundary outline and the tab that names it.
+#[derive(Debug, Clone)]
+pub(crate) struct Boundary {
+    pub id: String,
+    pub outline: Rect,
+    pub tab: Rect,
+    /// The colour behind the tab (the canvas, or the untrusted box it sits in).
+    pub tab_fill: Ink,
+    pub label: Label,
+}
+
+/// A rounded chip: an actor in the gutter or a can/cannot-read pill.
+#[derive(Debug, Clone)]
+pub(crate) struct Chip {
+    pub id: String,
+    pub rect: Rect,
+    pub fill: Ink,
+    pub stroke: Ink,
+    pub glyph: Glyph,
+    pub glyph_ink: Ink,
+    pub label: Label,
+}
+
+/// Text in an area with no drawn border: headers and "not present" cells.
+#[derive(Debug, Clone)]
+pub(crate) struct Plain {
+    pub id: String,
+    pub rect: Rect,
+    pub label: Label,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Layout {
+    pub width: f32,
+    pub height: f32,
+    pub headers: Vec<Plain>,
+    pub gaps: Vec<Plain>,
+    pub boxes: Vec<LayerBox>,
+    pub boundaries: Vec<Boundary>,
+    pub chips: Vec<Chip>,
+    pub legend: Legend,
+}
+
+/// What one model puts in one row: the row's own layer and any insets of it.
+struct CellPlan<'a> {
+    host: Option<BoxPlan<'a>>,
+    insets: Vec<BoxPlan<'a>>,
+    need: f32,
+}
+
+struct BoxPlan<'a> {
+    entry: &'a StackEntry,
+    label: Para,
+    status: Para,
+    /// Height the text needs, with padding.
+    h: f32,
+    /// Inset that gets its own boundary outline inside a host that is not protected.
+    outlined: bool,
+}
+
+impl BoxPlan<'_> {
+    fn need(&self) -> f32 {
+        if self.outlined {
+            self.h + TB_TOP + TB_M + 2.0
+        } else {
+            self.h
+        }
+    }
+}
+
+/// The layer that owns `id`'s row: itself, or the ancestor it is an inset of.
+pub(crate) fn row_layer<'a>(cmp: &'a Comparison, id: &'a str) -> &'a str {
+    let mut cur = id;
+    // The depth bound guards against inset cycles in unvalidated data.
+    for _ in 0..cmp.layers.len() {
+        match cmp.layer(cur).and_then(|l| l.inset_of.as_deref()) {
+            Some(parent) if cmp.layer(parent).is_some() => cur = parent,
+            _ => break,
+        }
+    }
+    cur
+}
+
+/// The label a model gives a layer.
+pub(crate) fn entry_label<'a>(cmp: &'a Comparison, e: &'a StackEntry) -> &'a str {
+    e.label
+        .as_deref()
+        .or_else(|| cmp.layer(&e.layer).map(|l| l.name.as_str()))
+        .unwrap_or(&e.layer)
+}
+
+pub(crate) fn status_word(t: Trust) -> &'static str {
+    match t {
+        Trust::Root => "Root of trust",
+        Trust::Protected => "Protected",
+        Trust::Untrusted => "Untrusted",
+    }
+}
+
+/// Rows to draw, top to bottom: layers a shown model stacks or an actor acts from.
+pub(crate) fn rows<'a>(cmp: &'a Comparison, models: &[&'a Model]) -> Vec<&'a Layer> {
+    let mut layers: Vec<&Layer> = cmp.layers.iter().collect();
+    layers.sort_by_key(|l| l.order);
+    let used = |id: &str| {
+        models
+            .iter()
+            .any(|m| m.stack.iter().any(|e| row_layer(cmp, &e.layer) == id))
+            || cmp.actors.iter().any(|a| row_layer(cmp, &a.acts_at) == id)
+    };
+    layers
+        .into_iter()
+        .rev()
+        .filter(|l| row_layer(cmp, &l.id) == l.id && used(&l.id))
+        .collect()
+}
+
+/// Whether `actor` can read data in `model`, and the override note marker if any.
+pub(crate) fn can_read(
+    cmp: &Comparison,
+    access: &AccessMatrix,
+    actor: usize,
+    model: &Model,
+) -> bool {
+    let Some(a) = cmp.actors.get(actor) else {
+        return false;
+    };
+    match access.get(&a.id, &model.id) {
+        Some(cell) => cell.can_read,
+        None => derived_access(cmp, &model.id, &a.acts_at).0,
+    }
+}
+
+pub(crate) fn layout(
+    f: &Fonts,
+    cmp: &Comparison,
+    access: &AccessMatrix,
+    models: &[&Model],
+    notes: &[Note],
+    p: &str,
+) -> Layout {
+    let rows = rows(cmp, models);
+    let row_actors: Vec<Vec<usize>> = rows
+        .iter()
+        .map(|l| {
+            (0..cmp.actors.len())
+                .filter(|&i| {
+                    cmp.actors
+                        .get(i)
+                        .is_some_and(|a| row_layer(cmp, &a.acts_at) == l.id)
+                })
+                .collect()
+        })
+        .collect();
+    let has_actors = row_actors.iter().any(|a| !a.is_empty());
+    let box_w = if models.len() == 1 { 240.0 } else { 184.0 };
+    let gutter_w = if has_actors { GUTTER_W } else { 0.0 };
+
+    // Pill texts decide the lane width, so every pill in the diagram is the same size.
+    let pill_text = |actor: usize, col: usize| -> (bool, String) {
+        let m = models.get(col).copied();
+        let yes = m.is_some_and(|m| can_read(cmp, access, actor, m));
+        let mut text = if yes { "Can read" } else { "Cannot read" }.to_string();
+        if let Some(n) = notes.iter().find(|n| n.actor == actor && n.col == col) {
+            text.push_str(&n.marker);
+        }
+        (yes, text)
+    };
+    let mut pill_w: f32 = 0.0;
+    for (i, _) in cmp.actors.iter().enumerate() {
+        for c in 0..models.len() {
+            pill_w = pill_w.max(f.width(&pill_text(i, c).1, SMALL_BOLD));
+        }
+    }
+    let pill_w = (pill_w + 2.0 * PILL_PAD + GLYPH + 5.0).ceil();
+    let lane_w = if has_actors { pill_w + LANE_GAP } else { 0.0 };
+    let cols_x0 = PAD
+        + if has_actors {
+            gutter_w + GUTTER_GAP
+        } else {
+            0.0
+        };
+    let col_x = |c: usize| cols_x0 + c as f32 * (lane_w + box_w + COL_GAP);
+    let box_x = |c: usize| col_x(c) + lane_w;
+    let n = models.len() as f32;
+    let width = (cols_x0 + n * (lane_w + box_w) + (n - 1.0).max(0.0) * COL_GAP + PAD).ceil();
+
+    // Column headers: model name, then deployment kind and technologies.
+    let head_paras: Vec<Vec<Para>> = models
+        .iter()
+        .map(|m| {
+            let mut meta = m.deployment.clone();
+            if !m.technologies.is_empty() {
+                meta = format!("{meta} · {}", m.technologies.join(", "));
+            }
+            vec![
+                Para::wrap(f, &m.name, HEAD, Ink::Text, box_w),
+                Para::wrap(f, meta.trim_start_matches(" · "), SMALL, Ink::Muted, box_w),
+            ]
+        })
+        .collect();
+    let gutter_paras = vec![
+        Para::one("Actors", BODY_BOLD, Ink::Text),
+        Para::wrap(
+            f,
+            "Each acts from the layer in its row",
+            SMALL,
+            Ink::Muted,
+            gutter_w,
+        ),
+    ];
+    let mut header_h = head_paras
+        .iter()
+        .map(|ps| stack_height(ps))
+        .fold(0.0, f32::max);
+    if has_actors {
+        header_h = header_h.max(stack_height(&gutter_paras));
+    }
+    let header_h = (header_h + 10.0).ceil();
+    let mut headers = Vec::new();
+    let mut push_header = |id: String, rect: Rect, paras: &[Para], anchor: Anchor, x: f32| {
+        let top = rect.bottom() - 10.0 - stack_height(paras);
+        let lines = place(paras, x, top, anchor);
+        headers.push(Plain {
+            label: Label {
+                id: format!("{id}-t"),
+                lines,
+            },
+            id,
+            rect,
+        });
+    };
+    if has_actors {
+        let r = Rect::new(PAD, PAD, gutter_w, header_h);
+        push_header(format!("{p}-ghead"), r, &gutter_paras, Anchor::Start, PAD);
+    }
+    for (c, paras) in head_paras.iter().enumerate() {
+        let r = Rect::new(box_x(c), PAD, box_w, header_h);
+        push_header(format!("{p}-head-{c}"), r, paras, Anchor::Middle, r.cx());
+    }
+
+    // Measure every cell and actor stack, then fix row heights.
+    let plans: Vec<Vec<CellPlan>> = rows
+        .iter()
+        .map(|l| {
+            models
+                .iter()
+                .map(|m| plan_cell(f, cmp, m, l, box_w))
+                .collect()
+        })
+        .collect();
+    let chip_paras: Vec<Para> = cmp
+        .actors
+        .iter()
+        .map(|a| Para::wrap(f, &a.name, BODY, Ink::Text, gutter_w - 26.0 - 8.0))
+        .collect();
+    let chip_h = |i: usize| {
+        chip_paras
+            .get(i)
+            .map_or(0.0, |p| (p.height() + 14.0).max(30.0))
+    };
+    let row_h: Vec<f32> = (0..rows.len())
+        .map(|r| {
+            let cells = plans
+                .get(r)
+                .map_or(0.0, |ps| ps.iter().map(|c| c.need).fold(0.0, f32::max));
+            let acts = row_actors.get(r).map_or(&[][..], Vec::as_slice);
+            let gutter: f32 = acts.iter().map(|&i| chip_h(i)).sum::<f32>()
+                + (acts.len().max(1) - 1) as f32 * CHIP_GAP;
+            cells.max(gutter).max(MIN_ROW).ceil()
+        })
+        .collect();
+    let mut row_y = Vec::with_capacity(rows.len());
+    let mut y = PAD + header_h + HEADER_GAP;
+    for h in &row_h {
+        row_y.push(y);
+        y += h + ROW_GAP;
+    }
+    let rows_bottom = y - if rows.is_empty() { 0.0 } else { ROW_GAP };
+
+    let mut out = Layout {
+        width,
+        height: 0.0,
+        headers,
+        gaps: Vec::new(),
+        boxes: Vec::new(),
+        boundaries: Vec::new(),
+        chips: Vec::new(),
+        legend: Legend::default(),
+    };
+    for (r, row_plans) in plans.iter().enumerate() {
+        let (y, h) = (
+            row_y.get(r).copied().unwrap_or(0.0),
+            row_h.get(r).copied().unwrap_or(0.0),
+        );
+        for (c, plan) in row_plans.iter().enumerate() {
+            let cell = Rect::new(box_x(c), y, box_w, h);
+            emit_cell(
+                f,
+                &mut out,
+                plan,
+                cell,
+                &format!("{p}-cell-{r}-{c}"),
+                &format!("{p}-tb-{c}-r{r}"),
+            );
+        }
+    }
+    for c in 0..models.len() {
+        boundary_runs(f, &mut out, &plans, &row_y, &row_h, c, box_x(c), box_w, p);
+    }
+
+    // Actor chips in the gutter, each with its pill in every model's lane.
+    for (r, acts) in row_actors.iter().enumerate() {
+        let (y, h) = (
+            row_y.get(r).copied().unwrap_or(0.0),
+            row_h.get(r).copied().unwrap_or(0.0),
+        );
+        let total: f32 = acts.iter().map(|&i| chip_h(i)).sum::<f32>()
+            + (acts.len().max(1) - 1) as f32 * CHIP_GAP;
+        let mut top = y + (h - total) / 2.0;
+        for &i in acts {
+            let ch = chip_h(i);
+            let rect = Rect::new(PAD, top, gutter_w, ch);
+            let para = chip_paras
+                .get(i)
+                .cloned()
+                .unwrap_or_else(|| Para::one("", BODY, Ink::Text));
+            let lines = place(
+                std::slice::from_ref(&para),
+                PAD + 26.0,
+                rect.cy() - para.height() / 2.0,
+                Anchor::Start,
+            );
+            out.chips.push(Chip {
+                id: format!("{p}-actor-{i}"),
+                label: Label {
+                    id: format!("{p}-actor-{i}-t"),
+                    lines,
+                },
+                rect,
+                fill: Ink::Panel,
+                stroke: Ink::Rule,
+                glyph: Glyph::Person {
+                    x: PAD + 13.0,
+                    y: rect.cy(),
+                },
+                glyph_ink: Ink::Text,
+            });
+            for c in 0..models.len() {
+                let (yes, text) = pill_text(i, c);
+                let pr = Rect::new(col_x(c), rect.cy() - PILL_H / 2.0, pill_w, PILL_H);
+                let para = Para::one(
+                    &text,
+                    SMALL_BOLD,
+                    if yes { Ink::CanInk } else { Ink::CannotInk },
+                );
+                let gx = pr.x + PILL_PAD + GLYPH / 2.0;
+                let lines = place(
+                    &[para],
+                    pr.x + PILL_PAD + GLYPH + 5.0,
+                    pr.cy() - SMALL_BOLD.line_height() / 2.0,
+                    Anchor::Start,
+                );
+                out.chips.push(Chip {
+                    id: format!("{p}-acc-{i}-{c}"),
+                    label: Label {
+                        id: format!("{p}-acc-{i}-{c}-t"),
+                        lines,
+                    },
+                    rect: pr,
+                    fill: if yes { Ink::Can } else { Ink::Cannot },
+                    stroke: if yes { Ink::CanInk } else { Ink::CannotInk },
+                    glyph: if yes {
+                        Glyph::Eye { x: gx, y: pr.cy() }
+                    } else {
+                        Glyph::Lock { x: gx, y: pr.cy() }
+                    },
+                    glyph_ink: if yes { Ink::CanInk } else { Ink::CannotInk },
+                });
+            }
+            top += ch + CHIP_GAP;
+        }
+    }
+
+    let legend_rect = Rect::new(PAD, rows_bottom + 28.0, width - 2.0 * PAD, 0.0);
+    out.legend = legend::build(f, cmp, models, notes, legend_rect, has_actors, p);
+    out.height = (out.legend.rect.bottom() + PAD).ceil();
+    out
+}
+
+fn plan_box<'a>(
+    f: &Fonts,
+    cmp: &'a Comparison,
+    e: &'a StackEntry,
+    w: f32,
+    outlined: bool,
+) -> BoxPlan<'a> {
+    let w = if outlined { w - 2.0 * (TB_M + 2.0) } else { w };
+    let label = Para::wrap(
+        f,
+        entry_label(cmp, e),
+        LABEL,
+        Ink::Text,
+        w - 2.0 * BOX_PAD_X,
+    );
+    let status = Para::one(status_word(e.trust), SMALL, Ink::Muted);
+    let h = (label.height() + status.height() + 2.0 * BOX_PAD_Y).ceil();
+    BoxPlan {
+        entry: e,
+        label,
+        status,
+        h,
+        outlined,
+    }
+}
+
+fn plan_cell<'a>(
+    f: &Fonts,
+    cmp: &'a Comparison,
+    m: &'a Model,
+    row: &Layer,
+    box_w: f32,
+) -> CellPlan<'a> {
+    let host = m.stack.iter().find(|e| e.layer == row.id);
+    let host_trust = host.map(|e| e.trust);
+    let inner_w = if host.is_some() {
+        box_w - 2.0 * INSET_PAD
+    } else {
+        box_w
+    };
+    let insets: Vec<BoxPlan> = m
+        .stack
+        .iter()
+        .filter(|e| e.layer != row.id && row_layer(cmp, &e.layer) == row.id)
+        .map(|e| {
+            let outlined = e.trust == Trust::Protected && host_trust != Some(Trust::Protected);
+            plan_box(f, cmp, e, inner_w, outlined)
+        })
+        .collect();
+    let insets_h: f32 = insets.iter().map(BoxPlan::need).sum::<f32>()
+        + (insets.len().max(1) - 1) as f32 * INSET_GAP;
+    let host = host.map(|e| plan_box(f, cmp, e, box_w, false));
+    let need = match (&host, insets.is_empty()) {
+        (Some(h), true) => h.h,
+        (Some(h), false) => h.h - BOX_PAD_Y + INSET_GAP + insets_h + INSET_PAD,
+        (None, false) => insets_h,
+        (None, true) => SMALL.line_height() + 16.0,
+    };
+    CellPlan { host, insets, need }
+}
+
+/// Draws a box's text centred in `area` (or from its top) and returns the box.
+fn emit_box(f: &Fonts, plan: &BoxPlan, rect: Rect, id: &str, text_area: Rect) -> LayerBox {
+    let text_h = plan.label.height() + plan.status.height();
+    let top = text_area.cy() - text_h / 2.0;
+    let mut lines = place(
+        std::slice::from_ref(&plan.label),
+        rect.cx(),
+        top,
+        Anchor::Middle,
+    );
+    let status_w = plan.status.width(f);
+    let st_top = top + plan.label.height();
+    let mut glyph = None;
+    if plan.entry.trust == Trust::Root {
+        let total = GLYPH + 5.0 + status_w;
+        let x0 = rect.cx() - total / 2.0;
+        glyph = Some(Glyph::Shield {
+            x: x0 + GLYPH / 2.0,
+            y: st_top + SMALL.line_height() / 2.0,
+        });
+        lines.extend(place(
+            std::slice::from_ref(&plan.status),
+            x0 + GLYPH + 5.0,
+            st_top,
+            Anchor::Start,
+        ));
+    } else {
+        lines.extend(place(
+            std::slice::from_ref(&plan.status),
+            rect.cx(),
+            st_top,
+            Anchor::Middle,
+        ));
+    }
+    let knock = (plan.entry.trust == Trust::Untrusted).then(|| {
+        let w = plan.label.width(f).max(status_w) + 12.0;
+        Rect::new(rect.cx() - w / 2.0, top - 4.0, w, text_h + 8.0)
+    });
+    LayerBox {
+        id: id.to_string(),
+        label: Label {
+            id: format!("{id}-t"),
+            lines,
+        },
+        rect,
+        trust: plan.entry.trust,
+        knock,
+        glyph,
+    }
+}
+
+fn emit_cell(f: &Fonts, out: &mut Layout, plan: &CellPlan, cell: Rect, id: &str, tb_id: &str) {
+    let mut inner = cell;
+    match &plan.host {
+        Some(h) if plan.insets.is_empty() => out.boxes.push(emit_box(f, h, cell, id, cell)),
+        Some(h) => {
+            let text = Rect::new(cell.x, cell.y + BOX_PAD_Y, cell.w, h.h - 2.0 * BOX_PAD_Y);
+            out.boxes.push(emit_box(f, h, cell, id, text));
+            let top = cell.y + h.h - BOX_PAD_Y + INSET_GAP;
+            inner = Rect::new(
+                cell.x + INSET_PAD,
+                top,
+                cell.w - 2.0 * INSET_PAD,
+                cell.bottom() - INSET_PAD - top,
+            );
+        }
+        None if plan.insets.is_empty() => {
+            let para = Para::one("Not present", SMALL, Ink::Muted);
+            let lines = place(
+                &[para],
+                cell.cx(),
+                cell.cy() - SMALL.line_height() / 2.0,
+                Anchor::Middle,
+            );
+            out.gaps.push(Plain {
+                id: id.to_string(),
+                rect: cell,
+                label: Label {
+                    id: format!("{id}-t"),
+                    lines,
+                },
+            });
+            return;
+        }
+        None => {}
+    }
+    let mut y = inner.y;
+    let last = plan.insets.len().saturating_sub(1);
+    for (k, ins) in plan.insets.iter().enumerate() {
+        // The last inset takes whatever height the row has left.
+        let need = if k == last {
+            inner.bottom() - y
+        } else {
+            ins.need()
+        };
+        let mut r = Rect::new(inner.x, y, inner.w, need);
+        if ins.outlined {
+            let m = TB_M + 2.0;
+            r = Rect::new(r.x + m, r.y + TB_TOP, r.w - 2.0 * m, r.h - TB_TOP - m);
+            let tab_fill = match plan.host.as_ref().map(|h| h.entry.trust) {
+                Some(Trust::Untrusted) => Ink::Untr,
+                Some(Trust::Root) => Ink::Root,
+                _ => Ink::Canvas,
+            };
+            out.boundaries.push(boundary(
+                f,
+                format!("{tb_id}-i{k}"),
+                r.inset(-TB_M),
+                tab_fill,
+            ));
+        }
+        out.boxes
+            .push(emit_box(f, ins, r, &format!("{id}-i{k}"), r));
+        y += need + INSET_GAP;
+    }
+}
+
+fn boundary(f: &Fonts, id: String, outline: Rect, tab_fill: Ink) -> Boundary {
+    let para = Para::one("Trust boundary", SMALL_BOLD, Ink::Boundary);
+    let tab = Rect::new(
+        outline.x + 10.0,
+        outline.y - TAB_H / 2.0,
+        para.width(f) + 12.0,
+        TAB_H,
+    );
+    let lines = place(
+        &[para],
+        tab.x + 6.0,
+        tab.cy() - SMALL_BOLD.line_height() / 2.0,
+        Anchor::Start,
+    );
+    Boundary {
+        label: Label {
+            id: format!("{id}-t"),
+            lines,
+        },
+        id,
+        outline,
+        tab,
+        tab_fill,
+    }
+}
+
+/// One outline per run of protected rows in column `c`; rows the model does not have
+/// continue a run, a root or untrusted row ends it.
+#[allow(clippy::too_many_arguments)]
+fn boundary_runs(
+    f: &Fonts,
+    out: &mut Layout,
+    plans: &[Vec<CellPlan>],
+    row_y: &[f32],
+    row_h: &[f32],
+    c: usize,
+    x: f32,
+    w: f32,
+    p: &str,
+) {
+    let mut run: Option<(usize, usize)> = None;
+    let mut k = 0;
+    let mut close = |run: &mut Option<(usize, usize)>, out: &mut Layout| {
+        if let Some((top, bottom)) = run.take() {
+            let y0 = row_y.get(top).copied().unwrap_or(0.0);
+            let y1 = row_y.get(bottom).copied().unwrap_or(0.0)
+                + row_h.get(bottom).copied().unwrap_or(0.0);
+            let outline = Rect::new(x, y0, w, y1 - y0).inset(-TB_M);
+            out.boundaries
+                .push(boundary(f, format!("{p}-tb-{c}-{k}"), outline, Ink::Canvas));
+            k += 1;
+        }
+    };
+    for r in (0..plans.len()).rev() {
+        let trust = plans
+            .get(r)
+            .and_then(|ps| ps.get(c))
+            .and_then(|cp| cp.host.as_ref())
+            .map(|h| h.entry.trust);
+        match trust {
+            Some(Trust::Protected) => run = Some(run.map_or((r, r), |(_, b)| (r, b))),
+            Some(_) => close(&mut run, out),
+            None => {}
+        }
+    }
+    close(&mut run, out);
+}

@@ -1,0 +1,110 @@
+//! The legend under the diagram: one sample of each mark with the words for it, laid
+//! out left to right and wrapped, then the notes for access overrides.
+
+use crate::compare::model::{Comparison, Model};
+
+use super::font::Fonts;
+use super::geom::{place, Anchor, Label, Para, Rect};
+use super::layout::{BODY, SMALL};
+use super::palette::Ink;
+use super::Note;
+
+/// Which sample a legend entry shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Sample {
+    Boundary,
+    Protected,
+    Untrusted,
+    Root,
+    Cannot,
+    Can,
+}
+
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Legend {
+    pub id: String,
+    pub rect: Rect,
+    pub samples: Vec<(Sample, Rect)>,
+    pub labels: Vec<Label>,
+}
+
+const INNER: f32 = 14.0;
+const SAMPLE_W: f32 = 28.0;
+const SAMPLE_H: f32 = 16.0;
+const ITEM_GAP: f32 = 28.0;
+
+/// Lays out the legend in `area` (its height is computed here).
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn build(
+    f: &Fonts,
+    cmp: &Comparison,
+    models: &[&Model],
+    notes: &[Note],
+    area: Rect,
+    has_actors: bool,
+    p: &str,
+) -> Legend {
+    let mut items = vec![
+        (
+            Sample::Boundary,
+            "Trust boundary: the layers inside are protected",
+        ),
+        (Sample::Protected, "Protected layer"),
+        (Sample::Untrusted, "Untrusted layer (hatched)"),
+        (Sample::Root, "Root of trust"),
+    ];
+    if has_actors {
+        items.push((Sample::Cannot, "Cannot read data in use"));
+        items.push((Sample::Can, "Can read data in use"));
+    }
+    let inner_w = area.w - 2.0 * INNER;
+    let text_w = inner_w - SAMPLE_W - 8.0;
+    let mut legend = Legend {
+        id: format!("{p}-legend"),
+        ..Legend::default()
+    };
+    let (mut x, mut y, mut line_h) = (area.x + INNER, area.y + INNER, 0.0_f32);
+    for (i, (sample, text)) in items.iter().enumerate() {
+        let para = Para::wrap(f, text, BODY, Ink::Text, text_w);
+        let item_w = SAMPLE_W + 8.0 + para.width(f);
+        if x > area.x + INNER && x + item_w > area.x + INNER + inner_w {
+            x = area.x + INNER;
+            y += line_h + 8.0;
+            line_h = 0.0;
+        }
+        let h = para.height().max(SAMPLE_H);
+        legend.samples.push((
+            *sample,
+            Rect::new(x, y + (h - SAMPLE_H) / 2.0, SAMPLE_W, SAMPLE_H),
+        ));
+        let lines = place(
+            &[para.clone()],
+            x + SAMPLE_W + 8.0,
+            y + (h - para.height()) / 2.0,
+            Anchor::Start,
+        );
+        legend.labels.push(Label {
+            id: format!("{p}-legend-t{i}"),
+            lines,
+        });
+        line_h = line_h.max(h);
+        x += item_w + ITEM_GAP;
+    }
+    y += line_h;
+    let first_note = items.len();
+    for (k, n) in notes.iter().enumerate() {
+        let model = models.get(n.col).map_or("", |m| m.name.as_str());
+        let actor = cmp.actors.get(n.actor).map_or("", |a| a.name.as_str());
+        let text = format!("{} {model}, {actor}: {}", n.marker.trim(), n.reason);
+        let para = Para::wrap(f, &text, SMALL, Ink::Text, inner_w);
+        y += 8.0;
+        let lines = place(&[para.clone()], area.x + INNER, y, Anchor::Start);
+        y += para.height();
+        legend.labels.push(Label {
+            id: format!("{p}-legend-t{}", first_note + k),
+            lines,
+        });
+    }
+    legend.rect = Rect::new(area.x, area.y, area.w, (y + INNER - area.y).ceil());
+    legend
+}

@@ -1,0 +1,346 @@
+//! Writes a [`Layout`] as SVG. Numbers go through one fixed formatter (one decimal,
+//! no `-0`) so the bytes never depend on float noise; every string from the data is
+//! escaped here, in text and in attributes.
+
+use std::fmt::Write as _;
+
+use crate::compare::model::Trust;
+
+use super::font::FONT_STACK;
+use super::geom::{Anchor, Glyph, Label, Rect};
+use super::layout::{Boundary, Chip, LayerBox, Layout};
+use super::legend::Sample;
+use super::palette::{paint, stylesheet, Ink};
+
+/// Formats a coordinate with at most one decimal.
+pub(crate) fn num(v: f32) -> String {
+    let r = (f64::from(v) * 10.0).round() / 10.0;
+    if r == 0.0 || !r.is_finite() {
+        return "0".to_string();
+    }
+    let s = format!("{r:.1}");
+    s.strip_suffix(".0").map_or(s.clone(), str::to_string)
+}
+
+/// Escapes text for XML and HTML, in content and in quoted attributes.
+pub(crate) fn esc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for ch in s.chars() {
+        match ch {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn rect_attrs(r: Rect) -> String {
+    format!(
+        "x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"",
+        num(r.x),
+        num(r.y),
+        num(r.w),
+        num(r.h)
+    )
+}
+
+/// The whole `<svg>` element. `p` is the (already safe) id prefix.
+pub(crate) fn write(l: &Layout, p: &str, title: &str, desc: &str) -> String {
+    let mut s = String::with_capacity(32 * 1024);
+    let (w, h) = (num(l.width), num(l.height));
+    let _ = write!(
+        s,
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"td-diagram\" role=\"img\" aria-labelledby=\"{p}-title {p}-desc\" \
+         viewBox=\"0 0 {w} {h}\" width=\"{w}\" height=\"{h}\" font-family=\"{}\">\n",
+        esc(FONT_STACK)
+    );
+    let _ = writeln!(s, "<title id=\"{p}-title\">{}</title>", esc(title));
+    let _ = writeln!(s, "<desc id=\"{p}-desc\">{}</desc>", esc(desc));
+    let _ = writeln!(s, "<style>{}</style>", stylesheet());
+    let _ = writeln!(
+        s,
+        "<defs><pattern id=\"{p}-hatch\" width=\"7\" height=\"7\" patternUnits=\"userSpaceOnUse\" patternTransform=\"rotate(45)\">\
+         <line x1=\"1\" y1=\"0\" x2=\"1\" y2=\"7\" {} stroke-width=\"1.5\"/></pattern></defs>",
+        paint(None, Some(Ink::Hatch))
+    );
+    let _ = writeln!(
+        s,
+        "<rect {} {}/>",
+        rect_attrs(Rect::new(0.0, 0.0, l.width, l.height)),
+        paint(Some(Ink::Canvas), None)
+    );
+
+    for hd in &l.headers {
+        let r = hd.rect;
+        let _ = writeln!(
+            s,
+            "<rect id=\"{}\" {} {}/><line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" {} stroke-width=\"1\"/>",
+            esc(&hd.id),
+            rect_attrs(r),
+            paint(Some(Ink::Canvas), None),
+            num(r.x),
+            num(r.bottom()),
+            num(r.right()),
+            num(r.bottom()),
+            paint(None, Some(Ink::Rule))
+        );
+        text(&mut s, &hd.label);
+    }
+    for b in &l.boxes {
+        layer_box(&mut s, b, p);
+    }
+    for g in &l.gaps {
+        let _ = writeln!(
+            s,
+            "<rect id=\"{}\" {} fill=\"none\"/>",
+            esc(&g.id),
+            rect_attrs(g.rect)
+        );
+        text(&mut s, &g.label);
+    }
+    for b in &l.boundaries {
+        boundary(&mut s, b);
+    }
+    for c in &l.chips {
+        chip(&mut s, c);
+    }
+    legend(&mut s, l, p);
+    s.push_str("</svg>\n");
+    s
+}
+
+fn text(s: &mut String, label: &Label) {
+    let _ = write!(s, "<text id=\"{}\">", esc(&label.id));
+    for line in &label.lines {
+        let anchor = match line.anchor {
+            Anchor::Start => "",
+            Anchor::Middle => " text-anchor=\"middle\"",
+        };
+        let weight = if line.style.bold {
+            " font-weight=\"bold\""
+        } else {
+            ""
+        };
+        let _ = write!(
+            s,
+            "<tspan x=\"{}\" y=\"{}\" font-size=\"{}\"{weight}{anchor} {}>{}</tspan>",
+            num(line.x),
+            num(line.y),
+            num(line.style.size),
+            paint(Some(line.ink), None),
+            esc(&line.text)
+        );
+    }
+    s.push_str("</text>\n");
+}
+
+fn layer_box(s: &mut String, b: &LayerBox, p: &str) {
+    let (fill, stroke, width) = match b.trust {
+        Trust::Root => (Ink::Root, Ink::RootLine, "1.5"),
+        Trust::Protected => (Ink::Prot, Ink::Rule, "1"),
+        Trust::Untrusted => (Ink::Untr, Ink::Rule, "1"),
+    };
+    let _ = writeln!(
+        s,
+        "<rect id=\"{}\" {} rx=\"6\" {} stroke-width=\"{width}\"/>",
+        esc(&b.id),
+        rect_attrs(b.rect),
+        paint(Some(fill), Some(stroke))
+    );
+    if b.trust == Trust::Untrusted {
+        let _ = writeln!(
+            s,
+            "<rect {} rx=\"6\" fill=\"url(#{p}-hatch)\"/>",
+            rect_attrs(b.rect.inset(0.5))
+        );
+    }
+    if let Some(k) = b.knock {
+        let _ = writeln!(
+            s,
+            "<rect {} rx=\"4\" {}/>",
+            rect_attrs(k),
+            paint(Some(Ink::Untr), None)
+        );
+    }
+    if let Some(g) = b.glyph {
+        glyph(s, g, Ink::RootLine);
+    }
+    text(s, &b.label);
+}
+
+fn boundary(s: &mut String, b: &Boundary) {
+    let _ = writeln!(
+        s,
+        "<rect {} rx=\"10\" {} stroke-width=\"2\" stroke-dasharray=\"7 4\"/>",
+        rect_attrs(b.outline),
+        paint(None, Some(Ink::Boundary))
+    );
+    let _ = writeln!(
+        s,
+        "<rect id=\"{}\" {} rx=\"3\" {}/>",
+        esc(&b.id),
+        rect_attrs(b.tab),
+        paint(Some(b.tab_fill), None)
+    );
+    text(s, &b.label);
+}
+
+fn chip(s: &mut String, c: &Chip) {
+    let _ = writeln!(
+        s,
+        "<rect id=\"{}\" {} rx=\"{}\" {} stroke-width=\"1\"/>",
+        esc(&c.id),
+        rect_attrs(c.rect),
+        num((c.rect.h / 2.0).min(8.0)),
+        paint(Some(c.fill), Some(c.stroke))
+    );
+    glyph(s, c.glyph, c.glyph_ink);
+    text(s, &c.label);
+}
+
+/// Draws a 12 px pictogram centred on its position.
+fn glyph(s: &mut String, g: Glyph, ink: Ink) {
+    let (x, y, body) = match g {
+        Glyph::Shield { x, y } => (
+            x,
+            y,
+            format!(
+                "<path d=\"M0 -6L5 -4V0.5C5 3.6 2.8 5.4 0 6.5C-2.8 5.4 -5 3.6 -5 0.5V-4Z\" {}/>\
+                 <circle cx=\"0\" cy=\"-0.6\" r=\"1.6\" {bg}/><path d=\"M-0.8 0.4H0.8L1.2 3.4H-1.2Z\" {bg}/>",
+                paint(Some(ink), None),
+                bg = paint(Some(Ink::Root), None)
+            ),
+        ),
+        Glyph::Person { x, y } => (
+            x,
+            y,
+            format!(
+                "<circle cx=\"0\" cy=\"-2.8\" r=\"2.8\" {f}/><path d=\"M-5.5 6C-5.5 2 -3 0.9 0 0.9C3 0.9 5.5 2 5.5 6Z\" {f}/>",
+                f = paint(Some(ink), None)
+            ),
+        ),
+        Glyph::Eye { x, y } => (
+            x,
+            y,
+            format!(
+                "<path d=\"M-6 0C-3.5 -4.6 3.5 -4.6 6 0C3.5 4.6 -3.5 4.6 -6 0Z\" {} stroke-width=\"1.4\"/><circle cx=\"0\" cy=\"0\" r=\"2\" {}/>",
+                paint(None, Some(ink)),
+                paint(Some(ink), None)
+            ),
+        ),
+        Glyph::Lock { x, y } => (
+            x,
+            y,
+            format!(
+                "<path d=\"M-3 -0.5V-2.8C-3 -6.6 3 -6.6 3 -2.8V-0.5\" {} stroke-width=\"1.5\"/><rect x=\"-4.5\" y=\"-0.8\" width=\"9\" height=\"7\" rx=\"1.2\" {}/>",
+                paint(None, Some(ink)),
+                paint(Some(ink), None)
+            ),
+        ),
+    };
+    let _ = writeln!(
+        s,
+        "<g transform=\"translate({} {})\">{body}</g>",
+        num(x),
+        num(y)
+    );
+}
+
+fn legend(s: &mut String, l: &Layout, p: &str) {
+    let lg = &l.legend;
+    let _ = writeln!(
+        s,
+        "<rect id=\"{}\" {} rx=\"8\" {} stroke-width=\"1\"/>",
+        esc(&lg.id),
+        rect_attrs(lg.rect),
+        paint(Some(Ink::Panel), Some(Ink::Rule))
+    );
+    for (sample, r) in &lg.samples {
+        let r = *r;
+        let cy = r.cy();
+        match sample {
+            Sample::Boundary => {
+                let _ = writeln!(
+                    s,
+                    "<rect {} rx=\"4\" {} stroke-width=\"2\" stroke-dasharray=\"7 4\"/>",
+                    rect_attrs(r.inset(1.0)),
+                    paint(None, Some(Ink::Boundary))
+                );
+            }
+            Sample::Protected | Sample::Untrusted | Sample::Root => {
+                let (fill, stroke) = match sample {
+                    Sample::Protected => (Ink::Prot, Ink::Rule),
+                    Sample::Root => (Ink::Root, Ink::RootLine),
+                    _ => (Ink::Untr, Ink::Rule),
+                };
+                let _ = writeln!(
+                    s,
+                    "<rect {} rx=\"3\" {} stroke-width=\"1\"/>",
+                    rect_attrs(r),
+                    paint(Some(fill), Some(stroke))
+                );
+                if *sample == Sample::Untrusted {
+                    let _ = writeln!(
+                        s,
+                        "<rect {} rx=\"3\" fill=\"url(#{p}-hatch)\"/>",
+                        rect_attrs(r.inset(0.5))
+                    );
+                }
+                if *sample == Sample::Root {
+                    glyph(s, Glyph::Shield { x: r.cx(), y: cy }, Ink::RootLine);
+                }
+            }
+            Sample::Cannot | Sample::Can => {
+                let yes = *sample == Sample::Can;
+                let (fill, ink) = if yes {
+                    (Ink::Can, Ink::CanInk)
+                } else {
+                    (Ink::Cannot, Ink::CannotInk)
+                };
+                let _ = writeln!(
+                    s,
+                    "<rect {} rx=\"8\" {} stroke-width=\"1\"/>",
+                    rect_attrs(r),
+                    paint(Some(fill), Some(ink))
+                );
+                let g = if yes {
+                    Glyph::Eye { x: r.cx(), y: cy }
+                } else {
+                    Glyph::Lock { x: r.cx(), y: cy }
+                };
+                glyph(s, g, ink);
+            }
+        }
+    }
+    for label in &lg.labels {
+        text(s, label);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_have_one_fixed_form() {
+        assert_eq!(num(0.0), "0");
+        assert_eq!(num(-0.01), "0");
+        assert_eq!(num(12.0), "12");
+        assert_eq!(num(12.34), "12.3");
+        assert_eq!(num(12.36), "12.4");
+        assert_eq!(num(-3.25), "-3.3");
+        assert_eq!(num(f32::NAN), "0");
+    }
+
+    #[test]
+    fn escapes_markup_and_quotes() {
+        assert_eq!(
+            esc(r#"<a href="x">'&'</a>"#),
+            "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;"
+        );
+    }
+}
