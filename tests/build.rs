@@ -128,7 +128,7 @@ fn broken_anchor_fails_with_location() {
     );
     assert!(
         r.stderr
-            .contains("content/bad.md:3:38: error: anchor `#missing` does not exist on this page"),
+            .contains("content/bad.md:3:37: error: anchor `#missing` does not exist on this page"),
         "{}",
         r.stderr
     );

@@ -80,8 +80,13 @@ pub fn build(cfg: &Config) -> Result<Outcome, String> {
     lap("parse", &mut timings);
 
     // Resolve.
-    let docfx_site = files.iter().any(|f| f.kind == Kind::Toc)
-        && !cfg.root.join(crate::config::CONFIG_FILE).exists();
+    // A Learn docset built as it is (no trustdoc.toml; a TOC.yml or `ms.*` front matter)
+    // reports missing targets as warnings, as DocFX does; --strict makes them errors again.
+    let has_config = cfg.root.join(crate::config::CONFIG_FILE).exists();
+    let learn_docset = !has_config
+        && (files.iter().any(|f| f.kind == Kind::Toc)
+            || pages.iter().any(|p| p.fm.extra.keys().any(|k| k.starts_with("ms."))));
+    let docfx_site = learn_docset;
     let mut index = SiteIndex {
         policy: if docfx_site && !cfg.strict {
             LinkPolicy::Warn
