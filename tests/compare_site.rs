@@ -6,29 +6,53 @@ use common::{snapshot_tree, TestSite};
 use std::path::Path;
 
 fn shared(rel: &str) -> Option<String> {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared").join(rel);
+    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared")
+        .join(rel);
     std::fs::read_to_string(p).ok()
 }
 
 #[test]
 fn seed_article_builds_unmodified_with_three_diagrams() {
-    let (Some(article), Some(data)) = (shared("corpus/seed/confidential-computing-deployment-models.md"), shared("examples/deployment-models.toml")) else {
+    let (Some(article), Some(data)) = (
+        shared("corpus/seed/confidential-computing-deployment-models.md"),
+        shared("examples/deployment-models.toml"),
+    ) else {
         eprintln!("skipped: ../shared/corpus/seed or ../shared/examples not present");
         return;
     };
     let s = TestSite::new();
-    s.file("confidential-computing-deployment-models.md", &article).file("deployment-models.toml", &data);
+    s.file("confidential-computing-deployment-models.md", &article)
+        .file("deployment-models.toml", &data);
     let r = s.build();
     assert_eq!(r.code, 0, "{}", r.stderr);
     let html = s.out("confidential-computing-deployment-models/index.html");
-    assert_eq!(html.matches("class=\"td-diagram\" role=\"img\"").count(), 3, "three inline diagrams");
-    assert!(html.contains("Diagram that shows the customer trust boundary of confidential VM technologies."), "alt text becomes the title");
-    for png in ["cloud-trust-boundary.png", "cvm-architecture.png", "enclaves-architecture.png"] {
-        let p = s.out_path(&format!("media/confidential-computing-deployment-models/{png}"));
+    assert_eq!(
+        html.matches("class=\"td-diagram\" role=\"img\"").count(),
+        3,
+        "three inline diagrams"
+    );
+    assert!(
+        html.contains(
+            "Diagram that shows the customer trust boundary of confidential VM technologies."
+        ),
+        "alt text becomes the title"
+    );
+    for png in [
+        "cloud-trust-boundary.png",
+        "cvm-architecture.png",
+        "enclaves-architecture.png",
+    ] {
+        let p = s.out_path(&format!(
+            "media/confidential-computing-deployment-models/{png}"
+        ));
         let bytes = std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
         assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n", "{png} is a PNG");
     }
-    assert!(!html.contains("<p><figure"), "figures are not nested in paragraphs");
+    assert!(
+        !html.contains("<p><figure"),
+        "figures are not nested in paragraphs"
+    );
 }
 
 const HOSTILE: &str = r#"schema = "trustdoc-comparison/1"
@@ -68,7 +92,10 @@ fn hostile_names_are_escaped_everywhere() {
     let html = s.out("index.html");
     assert!(!html.contains("<script>alert"), "no raw script from data");
     assert!(!html.contains("<img src=x"), "no raw img from data");
-    assert!(!html.contains("</script><script>alert(2)"), "JSON cannot close its script element");
+    assert!(
+        !html.contains("</script><script>alert(2)"),
+        "JSON cannot close its script element"
+    );
     assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; co"));
     for entry in snapshot_tree(&s.root().join("public/diagrams")) {
         let text = String::from_utf8_lossy(&entry.1);
@@ -89,7 +116,13 @@ fn unknown_directive_and_outside_source_fail() {
     let r = s.build();
     assert_eq!(r.code, 1);
     assert!(r.stderr.contains("content/index.md:3:4: error: unknown directive `acess-matrix`; did you mean `access-matrix`?"), "{}", r.stderr);
-    assert!(r.stderr.contains("content/index.md:5:1: error: source `../../etc/passwd` points outside the site root"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains(
+            "content/index.md:5:1: error: source `../../etc/passwd` points outside the site root"
+        ),
+        "{}",
+        r.stderr
+    );
 }
 
 #[test]
@@ -99,12 +132,21 @@ fn diagram_files_are_byte_identical_across_builds() {
         eprintln!("skipped: ../shared/examples not present");
         return;
     };
-    s.file("trustdoc.toml", "title = \"T\"\n").file("content/m.toml", &data).file("content/index.md", ":::trust-boundary source=\"m.toml\":::\n");
+    s.file("trustdoc.toml", "title = \"T\"\n")
+        .file("content/m.toml", &data)
+        .file(
+            "content/index.md",
+            ":::trust-boundary source=\"m.toml\":::\n",
+        );
     assert_eq!(s.build().code, 0);
     let a = snapshot_tree(&s.root().join("public/diagrams"));
     assert_eq!(s.build().code, 0);
     let b = snapshot_tree(&s.root().join("public/diagrams"));
-    assert!(a.len() >= 15, "svg + 2 png for all and each of 4 models: {}", a.len());
+    assert!(
+        a.len() >= 15,
+        "svg + 2 png for all and each of 4 models: {}",
+        a.len()
+    );
     assert!(a == b);
 }
 
@@ -121,7 +163,11 @@ fn bundled_site_builds() {
         .output()
         .expect("run");
     assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
-    let pages = walkdir::WalkDir::new(out.path()).into_iter().flatten().filter(|e| e.file_name() == "index.html").count();
+    let pages = walkdir::WalkDir::new(out.path())
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_name() == "index.html")
+        .count();
     assert!(pages >= 8, "at least 8 pages, got {pages}");
     drop(s);
 }

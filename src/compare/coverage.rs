@@ -271,7 +271,7 @@ impl Diagram {
     }
 
     /// Builds the diagram of a sorted list of distinct combinations that share `level` inputs.
-    fn from_sorted(&mut self, combos: &[Vec<usize>], level: usize, radix: &[usize]) -> u32 {
+    fn add_sorted(&mut self, combos: &[Vec<usize>], level: usize, radix: &[usize]) -> u32 {
         if combos.is_empty() {
             return EMPTY;
         }
@@ -288,7 +288,7 @@ impl Diagram {
         for a in 0..width {
             let n = rest.iter().take_while(|c| c.get(level) == Some(&a)).count();
             let (here, tail) = rest.split_at(n);
-            children.push(self.from_sorted(here, level + 1, radix));
+            children.push(self.add_sorted(here, level + 1, radix));
             rest = tail;
         }
         self.node(level, children)
@@ -332,7 +332,7 @@ pub(crate) fn enumerate(t: &Table, shadowing: bool) -> Findings {
         break;
     }
     let mut diagram = Diagram::new();
-    let root = diagram.from_sorted(&gaps, 0, &t.radix);
+    let root = diagram.add_sorted(&gaps, 0, &t.radix);
     (findings.gaps, findings.gap_regions) = diagram.regions(root, &t.radix);
     findings.overlaps = pairs
         .into_iter()

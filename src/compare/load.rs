@@ -60,6 +60,11 @@ impl Cx<'_> {
     }
 
     fn type_err(&mut self, node: &Node, path: &str, expected: &str) {
+        let path = if path.is_empty() {
+            "the document"
+        } else {
+            path
+        };
         let found = match &node.value {
             Value::Str(s) => format!("the string {s:?}"),
             other => other.kind().to_string(),
@@ -432,7 +437,13 @@ fn decision(cx: &mut Cx, node: &Node, path: &str, models: &[Model]) -> Option<De
     let priority = if o.get("priority").is_some() {
         o.str_list(cx, "priority", false)
     } else {
-        models.iter().map(|m| m.id.clone()).collect()
+        let mut ids: Vec<String> = Vec::new();
+        for m in models {
+            if !ids.contains(&m.id) {
+                ids.push(m.id.clone());
+            }
+        }
+        ids
     };
     Some(Decision {
         id: o.req_str(cx, "id"),
@@ -485,3 +496,6 @@ fn rule(cx: &mut Cx, node: &Node, path: &str) -> Option<Rule> {
         pos: o.pos,
     })
 }
+#[cfg(test)]
+#[path = "load_tests.rs"]
+mod tests;

@@ -14,6 +14,9 @@ pub mod model;
 pub(crate) mod tree;
 mod validate;
 
+#[cfg(test)]
+mod tests;
+
 use crate::error::Diagnostic;
 
 pub use decision::{analyze, evaluate};

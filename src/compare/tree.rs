@@ -8,7 +8,7 @@
 use std::fmt;
 
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
-use serde_saphyr::Spanned;
+use serde_saphyr::{MessageFormatter, Spanned};
 
 use super::model::Pos;
 use crate::error::LineIndex;
@@ -150,6 +150,8 @@ fn yaml_options() -> serde_saphyr::Options {
     options.budget = Some(budget);
     options.alias_limits = alias_limits;
     options.with_snippet = false;
+    // YAML 1.2: `yes` and `no` are answers (strings), not booleans.
+    options.strict_booleans = true;
     options
 }
 
@@ -169,14 +171,14 @@ fn saphyr_error(format: &str, err: &serde_saphyr::Error) -> SyntaxError {
             col: l.column() as usize,
         })
         .unwrap_or_default();
-    let mut options = serde_saphyr::RenderOptions::new(&serde_saphyr::UserMessageFormatter);
-    options.snippets = serde_saphyr::SnippetMode::Off;
-    let rendered = err.render_with_options(options);
-    // The position is reported separately, in our own format.
-    let message = match rendered.rfind(" at line ") {
-        Some(i) if pos.line > 0 => rendered[..i].to_string(),
-        _ => rendered,
-    };
+    // Alias and snippet wrappers only add positions; the message is the innermost error.
+    let mut inner = err;
+    while let serde_saphyr::Error::AliasError { error, .. }
+    | serde_saphyr::Error::WithSnippet { error, .. } = inner
+    {
+        inner = error;
+    }
+    let message = serde_saphyr::UserMessageFormatter.format_message(inner);
     SyntaxError {
         pos,
         message: format!("{format} error: {}", message.trim()),

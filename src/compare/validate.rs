@@ -219,7 +219,8 @@ fn models(v: &mut V) {
             let Some(layer) = cmp.layer(&s.layer) else {
                 continue;
             };
-            if let Some(p) = prev.filter(|p| p.order >= layer.order) {
+            // Equal orders of distinct layers are reported once, at the layers.
+            if let Some(p) = prev.filter(|p| p.order > layer.order) {
                 let msg = format!(
                     "{spath}: layer \"{}\" (order {}) is listed after \"{}\" (order {}); list the stack bottom to top in layer order",
                     layer.id, layer.order, p.id, p.order
@@ -448,3 +449,7 @@ fn decision(v: &mut V, d: &Decision) {
         }
     }
 }
+
+#[cfg(test)]
+#[path = "validate_tests.rs"]
+mod tests;

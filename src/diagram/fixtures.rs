@@ -65,6 +65,9 @@ pub(crate) fn comparison(
 ) -> Comparison {
     Comparison {
         path: format!("{id}.toml"),
+        schema: "trustdoc-comparison/1".into(),
+        schema_pos: Pos::default(),
+        description: None,
         id: id.into(),
         title: title.into(),
         layers,

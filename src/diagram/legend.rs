@@ -45,10 +45,7 @@ pub(crate) fn build(
     p: &str,
 ) -> Legend {
     let mut items = vec![
-        (
-            Sample::Boundary,
-            "Trust boundary: the layers inside are protected",
-        ),
+        (Sample::Boundary, "Trust boundary around protected layers"),
         (Sample::Protected, "Protected layer"),
         (Sample::Untrusted, "Untrusted layer (hatched)"),
         (Sample::Root, "Root of trust"),
@@ -63,34 +60,49 @@ pub(crate) fn build(
         id: format!("{p}-legend"),
         ..Legend::default()
     };
-    let (mut x, mut y, mut line_h) = (area.x + INNER, area.y + INNER, 0.0_f32);
-    for (i, (sample, text)) in items.iter().enumerate() {
-        let para = Para::wrap(f, text, BODY, Ink::Text, text_w);
-        let item_w = SAMPLE_W + 8.0 + para.width(f);
-        if x > area.x + INNER && x + item_w > area.x + INNER + inner_w {
-            x = area.x + INNER;
-            y += line_h + 8.0;
-            line_h = 0.0;
+    // A grid of equal columns keeps the samples aligned however the items wrap.
+    let paras: Vec<Para> = items
+        .iter()
+        .map(|(_, text)| Para::wrap(f, text, BODY, Ink::Text, text_w))
+        .collect();
+    let col_w = paras
+        .iter()
+        .map(|p| SAMPLE_W + 8.0 + p.width(f))
+        .fold(0.0, f32::max)
+        + ITEM_GAP;
+    let ncols = (((inner_w + ITEM_GAP) / col_w).floor() as usize).clamp(1, items.len().max(1));
+    let mut y = area.y + INNER;
+    for (r, chunk) in items
+        .iter()
+        .zip(&paras)
+        .collect::<Vec<_>>()
+        .chunks(ncols)
+        .enumerate()
+    {
+        let row_h = chunk
+            .iter()
+            .map(|(_, p)| p.height().max(SAMPLE_H))
+            .fold(0.0, f32::max);
+        for (k, ((sample, _), para)) in chunk.iter().enumerate() {
+            let x = area.x + INNER + k as f32 * col_w;
+            let sy = y + (row_h - SAMPLE_H) / 2.0;
+            legend
+                .samples
+                .push((*sample, Rect::new(x, sy, SAMPLE_W, SAMPLE_H)));
+            let lines = place(
+                std::slice::from_ref(*para),
+                x + SAMPLE_W + 8.0,
+                y + (row_h - para.height()) / 2.0,
+                Anchor::Start,
+            );
+            legend.labels.push(Label {
+                id: format!("{p}-legend-t{}", r * ncols + k),
+                lines,
+            });
         }
-        let h = para.height().max(SAMPLE_H);
-        legend.samples.push((
-            *sample,
-            Rect::new(x, y + (h - SAMPLE_H) / 2.0, SAMPLE_W, SAMPLE_H),
-        ));
-        let lines = place(
-            &[para.clone()],
-            x + SAMPLE_W + 8.0,
-            y + (h - para.height()) / 2.0,
-            Anchor::Start,
-        );
-        legend.labels.push(Label {
-            id: format!("{p}-legend-t{i}"),
-            lines,
-        });
-        line_h = line_h.max(h);
-        x += item_w + ITEM_GAP;
+        y += row_h + 8.0;
     }
-    y += line_h;
+    y -= 8.0;
     let first_note = items.len();
     for (k, n) in notes.iter().enumerate() {
         let model = models.get(n.col).map_or("", |m| m.name.as_str());
@@ -98,7 +110,12 @@ pub(crate) fn build(
         let text = format!("{} {model}, {actor}: {}", n.marker.trim(), n.reason);
         let para = Para::wrap(f, &text, SMALL, Ink::Text, inner_w);
         y += 8.0;
-        let lines = place(&[para.clone()], area.x + INNER, y, Anchor::Start);
+        let lines = place(
+            std::slice::from_ref(&para),
+            area.x + INNER,
+            y,
+            Anchor::Start,
+        );
         y += para.height();
         legend.labels.push(Label {
             id: format!("{p}-legend-t{}", first_note + k),

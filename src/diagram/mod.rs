@@ -22,7 +22,7 @@ mod tests;
 use crate::compare::access::AccessMatrix;
 use crate::compare::model::{Comparison, Model};
 
-pub use raster::rasterize;
+pub use raster::{rasterize, rasterize_scales};
 
 /// Which part of a comparison to draw.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -31,7 +31,7 @@ pub(crate) const PALETTE: &[Swatch] = &[
     sw("rule", "#6e7781", "#7d8590"),
     sw("prot", "#ddf4ff", "#0c2d6b"),
     sw("untr", "#f6f8fa", "#1c2128"),
-    sw("hatch", "#8c959f", "#636c76"),
+    sw("hatch", "#848d97", "#636c76"),
     sw("root", "#fff8c5", "#3b2300"),
     sw("rootline", "#9a6700", "#d29922"),
     sw("tb", "#0969da", "#4493f8"),
@@ -43,6 +43,7 @@ pub(crate) const PALETTE: &[Swatch] = &[
 
 /// Colour roles used by the drawing code; each names a [`PALETTE`] entry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[allow(clippy::enum_variant_names)] // Can/Cannot name access colours, not the enum
 pub(crate) enum Ink {
     Canvas,
     Panel,

@@ -46,24 +46,58 @@ pub(crate) fn parse(svg: &str) -> Result<usvg::Tree, String> {
 
 /// Renders a standalone SVG to PNG bytes at `scale` (1.0 = one pixel per SVG unit).
 pub fn rasterize(svg_standalone: &str, scale: f32) -> Result<Vec<u8>, String> {
-    if !(scale.is_finite() && scale > 0.0 && scale <= MAX_SCALE) {
-        return Err(format!(
-            "raster scale must be above 0 and at most {MAX_SCALE}, got {scale}"
-        ));
+    let mut out = rasterize_scales(svg_standalone, &[scale])?;
+    out.pop().ok_or_else(|| "no image was rendered".to_string())
+}
+
+/// Like [`rasterize`] for several scales, parsing (and laying out the text) only once.
+pub fn rasterize_scales(svg_standalone: &str, scales: &[f32]) -> Result<Vec<Vec<u8>>, String> {
+    for &scale in scales {
+        if !(scale.is_finite() && scale > 0.0 && scale <= MAX_SCALE) {
+            return Err(format!(
+                "raster scale must be above 0 and at most {MAX_SCALE}, got {scale}"
+            ));
+        }
     }
     let tree = parse(svg_standalone)?;
     let size = tree.size();
-    let w = (size.width() * scale).round().max(1.0) as u32;
-    let h = (size.height() * scale).round().max(1.0) as u32;
-    let mut pixmap = Pixmap::new(w, h).ok_or_else(|| format!("cannot allocate a {w}x{h} image"))?;
-    resvg::render(
-        &tree,
-        Transform::from_scale(scale, scale),
-        &mut pixmap.as_mut(),
-    );
-    pixmap
-        .encode_png()
-        .map_err(|e| format!("PNG encoding failed: {e}"))
+    scales
+        .iter()
+        .map(|&scale| {
+            let w = (size.width() * scale).round().max(1.0) as u32;
+            let h = (size.height() * scale).round().max(1.0) as u32;
+            let mut pixmap =
+                Pixmap::new(w, h).ok_or_else(|| format!("cannot allocate a {w}x{h} image"))?;
+            resvg::render(
+                &tree,
+                Transform::from_scale(scale, scale),
+                &mut pixmap.as_mut(),
+            );
+            encode_png(&pixmap)
+        })
+        .collect()
+}
+
+/// PNG with the fast DEFLATE mode, which suits flat-coloured drawings well.
+fn encode_png(pixmap: &Pixmap) -> Result<Vec<u8>, String> {
+    // tiny-skia stores premultiplied alpha, which equals straight alpha only where a
+    // pixel is opaque; diagrams always are (the canvas covers them), anything else
+    // goes through tiny-skia's own converting encoder.
+    if !pixmap.pixels().iter().all(|p| p.alpha() == u8::MAX) {
+        return pixmap
+            .encode_png()
+            .map_err(|e| format!("PNG encoding failed: {e}"));
+    }
+    let mut out = Vec::with_capacity(pixmap.data().len() / 16);
+    let mut enc = png::Encoder::new(&mut out, pixmap.width(), pixmap.height());
+    enc.set_color(png::ColorType::Rgba);
+    enc.set_depth(png::BitDepth::Eight);
+    enc.set_compression(png::Compression::Fast);
+    let err = |e: png::EncodingError| format!("PNG encoding failed: {e}");
+    let mut writer = enc.write_header().map_err(err)?;
+    writer.write_image_data(pixmap.data()).map_err(err)?;
+    writer.finish().map_err(err)?;
+    Ok(out)
 }
 
 #[cfg(test)]

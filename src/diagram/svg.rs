@@ -52,10 +52,10 @@ fn rect_attrs(r: Rect) -> String {
 pub(crate) fn write(l: &Layout, p: &str, title: &str, desc: &str) -> String {
     let mut s = String::with_capacity(32 * 1024);
     let (w, h) = (num(l.width), num(l.height));
-    let _ = write!(
+    let _ = writeln!(
         s,
         "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"td-diagram\" role=\"img\" aria-labelledby=\"{p}-title {p}-desc\" \
-         viewBox=\"0 0 {w} {h}\" width=\"{w}\" height=\"{h}\" font-family=\"{}\">\n",
+         viewBox=\"0 0 {w} {h}\" width=\"{w}\" height=\"{h}\" font-family=\"{}\">",
         esc(FONT_STACK)
     );
     let _ = writeln!(s, "<title id=\"{p}-title\">{}</title>", esc(title));

@@ -10,8 +10,12 @@ use super::layout::{can_read, entry_label, row_layer, rows, status_word};
 use super::svg::esc;
 use super::Note;
 
-/// "a", "a and b", "a, b and c".
+/// "a", "a and b", "a, b and c"; with semicolons when an item has its own "and" or
+/// comma, so "SGX microcode; CPU and memory" stays two items.
 fn join(items: &[String]) -> String {
+    if items.len() > 1 && items.iter().any(|i| i.contains(" and ") || i.contains(',')) {
+        return items.join("; ");
+    }
     match items {
         [] => String::new(),
         [one] => one.clone(),
@@ -232,5 +236,6 @@ mod tests {
         assert_eq!(join(&s(&["a"])), "a");
         assert_eq!(join(&s(&["a", "b"])), "a and b");
         assert_eq!(join(&s(&["a", "b", "c"])), "a, b and c");
+        assert_eq!(join(&s(&["x", "CPU and memory"])), "x; CPU and memory");
     }
 }

@@ -127,9 +127,9 @@ pub fn decision_table(cmp: &Comparison, d: &Decision) -> String {
                 _ => h.push_str("<td class=\"td-any\">Any</td>"),
             }
         }
-        let _ = write!(
+        let _ = writeln!(
             h,
-            "<td>{}</td><td>{}</td></tr>\n",
+            "<td>{}</td><td>{}</td></tr>",
             esc(model_name(cmp, &rule.then)),
             rule.note.as_deref().map(esc).unwrap_or_default()
         );

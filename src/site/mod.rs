@@ -85,7 +85,9 @@ pub fn build(cfg: &Config) -> Result<Outcome, String> {
     let has_config = cfg.root.join(crate::config::CONFIG_FILE).exists();
     let learn_docset = !has_config
         && (files.iter().any(|f| f.kind == Kind::Toc)
-            || pages.iter().any(|p| p.fm.extra.keys().any(|k| k.starts_with("ms."))));
+            || pages
+                .iter()
+                .any(|p| p.fm.extra.keys().any(|k| k.starts_with("ms."))));
     let docfx_site = learn_docset;
     let mut index = SiteIndex {
         policy: if docfx_site && !cfg.strict {
