@@ -6,25 +6,34 @@
 //! combination (small tables), and a symbolic one (large tables) that splits the answer
 //! space input by input, following only the rules still alive, and intersects rule boxes
 //! pairwise. Gaps from both are put into one canonical form, a hash-consed decision
-//! diagram over the inputs, so they are grouped into the same regions either way.
+//! diagram over the inputs (`region`), so they are grouped into the same regions either way.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 
 use super::model::Decision;
+use super::region::{Diagram, Region, EMPTY, FULL};
 
 /// Tables with at most this many answer combinations are enumerated.
 pub(crate) const ENUMERATION_LIMIT: u64 = 100_000;
-/// Enumeration also does pairwise work per combination; above this, go symbolic.
+/// Steps (rule checks and rule pairs) enumeration may take before it hands over to the
+/// symbolic method, which gives the same findings.
 const ENUMERATION_WORK_LIMIT: u64 = 50_000_000;
 /// Steps the symbolic method may take before it gives up (bounded time on any input).
 const SYMBOLIC_WORK_LIMIT: u64 = 5_000_000;
+/// Overlapping pairs kept; past this the findings are marked incomplete (bounded memory).
+const MAX_OVERLAPS: usize = 100_000;
 /// Gap regions kept for reporting.
 pub(crate) const MAX_GAP_REGIONS: usize = 20;
 
-/// A decision table with answers as indices: `allow[rule][input][answer]`.
+/// Decisions with more inputs than this are not analysed (the symbolic search recurses
+/// once per input; no real questionnaire comes close).
+pub(crate) const MAX_INPUTS: usize = 64;
+
+/// A decision table with answers as indices: `allow[rule][input]` is `None` when the rule
+/// accepts any answer, else a flag per answer.
 pub(crate) struct Table {
     pub(crate) radix: Vec<usize>,
-    allow: Vec<Vec<Vec<bool>>>,
+    allow: Vec<Vec<Option<Vec<bool>>>>,
     /// First input index from which a rule allows every answer of every later input.
     univ_from: Vec<usize>,
 }
@@ -33,28 +42,35 @@ impl Table {
     /// `None` when a rule names an unknown input or answer, or ids repeat: validation
     /// reports those, and an analysis of a table that means something else would mislead.
     pub(crate) fn new(d: &Decision) -> Option<Table> {
-        let mut input_ids = HashSet::new();
+        let mut index: HashMap<&str, HashMap<&str, usize>> = HashMap::new();
         for i in &d.inputs {
-            let answers: HashSet<&str> = i.answers.iter().map(String::as_str).collect();
-            if !input_ids.insert(i.id.as_str()) || answers.len() != i.answers.len() {
+            let answers: HashMap<&str, usize> = i
+                .answers
+                .iter()
+                .enumerate()
+                .map(|(n, a)| (a.as_str(), n))
+                .collect();
+            if answers.len() != i.answers.len() || index.insert(&i.id, answers).is_some() {
                 return None;
             }
         }
         let mut allow = Vec::with_capacity(d.rules.len());
         for r in &d.rules {
-            if r.when.keys().any(|k| !input_ids.contains(k.as_str())) {
+            if r.when.keys().any(|k| !index.contains_key(k.as_str())) {
                 return None;
             }
             let mut per_input = Vec::with_capacity(d.inputs.len());
             for input in &d.inputs {
-                let row = match r.when.get(&input.id) {
-                    None => vec![true; input.answers.len()],
-                    Some(list) => {
-                        if list.iter().any(|a| !input.answers.contains(a)) {
-                            return None;
+                let row = match (r.when.get(&input.id), index.get(input.id.as_str())) {
+                    (Some(list), Some(answers)) => {
+                        let mut flags = vec![false; input.answers.len()];
+                        for a in list {
+                            *flags.get_mut(*answers.get(a.as_str())?)? = true;
                         }
-                        input.answers.iter().map(|a| list.contains(a)).collect()
+                        // A list of every answer is the same as "any".
+                        (!flags.iter().all(|&f| f)).then_some(flags)
                     }
+                    _ => None,
                 };
                 per_input.push(row);
             }
@@ -62,14 +78,7 @@ impl Table {
         }
         let univ_from = allow
             .iter()
-            .map(|rows| {
-                let tail = rows
-                    .iter()
-                    .rev()
-                    .take_while(|row| row.iter().all(|&b| b))
-                    .count();
-                rows.len() - tail
-            })
+            .map(|rows| rows.len() - rows.iter().rev().take_while(|row| row.is_none()).count())
             .collect();
         Some(Table {
             radix: d.inputs.iter().map(|i| i.answers.len()).collect(),
@@ -79,12 +88,11 @@ impl Table {
     }
 
     fn allows(&self, rule: usize, input: usize, answer: usize) -> bool {
-        self.allow
-            .get(rule)
-            .and_then(|rows| rows.get(input))
-            .and_then(|row| row.get(answer))
-            .copied()
-            .unwrap_or(false)
+        match self.allow.get(rule).and_then(|rows| rows.get(input)) {
+            Some(None) => self.radix.get(input).is_some_and(|&r| answer < r),
+            Some(Some(flags)) => flags.get(answer).copied().unwrap_or(false),
+            None => false,
+        }
     }
 
     fn rule_count(&self) -> usize {
@@ -107,33 +115,18 @@ impl Table {
 
     /// The lexicographically smallest combination both rules match, if any.
     fn common(&self, a: usize, b: usize) -> Option<Vec<usize>> {
-        (0..self.radix.len())
-            .map(|i| (0..self.radix[i]).find(|&x| self.allows(a, i, x) && self.allows(b, i, x)))
+        self.radix
+            .iter()
+            .enumerate()
+            .map(|(i, &r)| (0..r).find(|&x| self.allows(a, i, x) && self.allows(b, i, x)))
             .collect()
     }
 
     fn box_is_empty(&self, rule: usize) -> bool {
-        (0..self.radix.len()).any(|i| (0..self.radix[i]).all(|x| !self.allows(rule, i, x)))
-    }
-}
-
-/// A set of combinations: one answer set per input (all answers = any).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Region {
-    pub(crate) sets: Vec<Vec<usize>>,
-}
-
-impl Region {
-    pub(crate) fn witness(&self) -> Vec<usize> {
-        self.sets
+        self.radix
             .iter()
-            .map(|s| s.first().copied().unwrap_or(0))
-            .collect()
-    }
-    pub(crate) fn size(&self) -> u64 {
-        self.sets
-            .iter()
-            .fold(1u64, |acc, s| acc.saturating_mul(s.len() as u64))
+            .enumerate()
+            .any(|(i, &r)| (0..r).all(|x| !self.allows(rule, i, x)))
     }
 }
 
@@ -155,153 +148,34 @@ pub(crate) struct Findings {
     pub(crate) overlaps: Vec<Overlap>,
     /// Rules that are never the first match (computed only when asked).
     pub(crate) never_first: Vec<usize>,
-    /// The symbolic method ran out of its work budget; findings are partial.
+    /// A work or memory limit was reached; the findings are partial.
     pub(crate) incomplete: bool,
 }
 
 /// Analyses a table with whichever method fits its size.
 pub(crate) fn analyze(t: &Table, shadowing: bool) -> Findings {
-    let rules = t.rule_count().max(1) as u64;
-    let combos = t.combinations();
-    if combos <= ENUMERATION_LIMIT
-        && combos.saturating_mul(rules.saturating_mul(rules)) <= ENUMERATION_WORK_LIMIT
-    {
-        enumerate(t, shadowing)
-    } else {
-        symbolic(t, shadowing)
+    if t.combinations() <= ENUMERATION_LIMIT {
+        if let Some(findings) = enumerate_within(t, shadowing, ENUMERATION_WORK_LIMIT) {
+            return findings;
+        }
     }
+    symbolic(t, shadowing)
 }
 
-const EMPTY: u32 = 0;
-const FULL: u32 = 1;
-
-/// A hash-consed decision diagram of a set of combinations. A node at input `k` has one
-/// child per answer; `EMPTY` and `FULL` stand for "none" and "all" of the remaining inputs.
-/// Equal sets get equal node ids, which makes the gap regions canonical.
-struct Diagram {
-    nodes: Vec<Vec<u32>>,
-    ids: HashMap<(usize, Vec<u32>), u32>,
-}
-
-impl Diagram {
-    fn new() -> Self {
-        Diagram {
-            nodes: vec![Vec::new(), Vec::new()],
-            ids: HashMap::new(),
-        }
-    }
-
-    fn node(&mut self, level: usize, children: Vec<u32>) -> u32 {
-        if children.iter().all(|&c| c == EMPTY) {
-            return EMPTY;
-        }
-        if children.iter().all(|&c| c == FULL) {
-            return FULL;
-        }
-        let key = (level, children);
-        if let Some(&id) = self.ids.get(&key) {
-            return id;
-        }
-        let id = self.nodes.len() as u32;
-        self.nodes.push(key.1.clone());
-        self.ids.insert(key, id);
-        id
-    }
-
-    fn children(&self, id: u32) -> &[u32] {
-        self.nodes
-            .get(id as usize)
-            .map(Vec::as_slice)
-            .unwrap_or(&[])
-    }
-
-    /// Answers of one node grouped by the child they lead to, in answer order.
-    fn groups(&self, id: u32) -> Vec<(u32, Vec<usize>)> {
-        let mut groups: Vec<(u32, Vec<usize>)> = Vec::new();
-        for (a, &c) in self.children(id).iter().enumerate() {
-            match groups.iter_mut().find(|(g, _)| *g == c) {
-                Some((_, answers)) => answers.push(a),
-                None => groups.push((c, vec![a])),
-            }
-        }
-        groups
-    }
-
-    fn count(&self, id: u32, memo: &mut HashMap<u32, u64>) -> u64 {
-        match id {
-            EMPTY => 0,
-            FULL => 1,
-            _ => {
-                if let Some(&n) = memo.get(&id) {
-                    return n;
-                }
-                let n = self
-                    .groups(id)
-                    .into_iter()
-                    .fold(0u64, |acc, (c, _)| acc.saturating_add(self.count(c, memo)));
-                memo.insert(id, n);
-                n
-            }
-        }
-    }
-
-    /// Regions: paths of answer groups from the root to `FULL`.
-    fn regions(&self, root: u32, radix: &[usize]) -> (Vec<Region>, u64) {
-        let mut out = Vec::new();
-        let mut prefix = Vec::new();
-        self.walk(root, radix, &mut prefix, &mut out);
-        (out, self.count(root, &mut HashMap::new()))
-    }
-
-    fn walk(&self, id: u32, radix: &[usize], prefix: &mut Vec<Vec<usize>>, out: &mut Vec<Region>) {
-        if out.len() >= MAX_GAP_REGIONS || id == EMPTY {
-            return;
-        }
-        if id == FULL {
-            let mut sets = prefix.clone();
-            sets.extend(radix.iter().skip(prefix.len()).map(|&r| (0..r).collect()));
-            out.push(Region { sets });
-            return;
-        }
-        for (child, answers) in self.groups(id) {
-            prefix.push(answers);
-            self.walk(child, radix, prefix, out);
-            prefix.pop();
-        }
-    }
-
-    /// Builds the diagram of a sorted list of distinct combinations that share `level` inputs.
-    fn add_sorted(&mut self, combos: &[Vec<usize>], level: usize, radix: &[usize]) -> u32 {
-        if combos.is_empty() {
-            return EMPTY;
-        }
-        let all = radix
-            .iter()
-            .skip(level)
-            .fold(1u64, |acc, &r| acc.saturating_mul(r as u64));
-        if combos.len() as u64 == all {
-            return FULL;
-        }
-        let width = radix.get(level).copied().unwrap_or(0);
-        let mut children = Vec::with_capacity(width);
-        let mut rest = combos;
-        for a in 0..width {
-            let n = rest.iter().take_while(|c| c.get(level) == Some(&a)).count();
-            let (here, tail) = rest.split_at(n);
-            children.push(self.add_sorted(here, level + 1, radix));
-            rest = tail;
-        }
-        self.node(level, children)
-    }
-}
-
-/// Checks every combination.
+/// Checks every combination, however long it takes (tests compare it with `symbolic`).
+#[cfg(test)]
 pub(crate) fn enumerate(t: &Table, shadowing: bool) -> Findings {
+    enumerate_within(t, shadowing, u64::MAX).unwrap_or_default()
+}
+
+/// Checks every combination, or gives up (`None`) after `budget` steps.
+fn enumerate_within(t: &Table, shadowing: bool, budget: u64) -> Option<Findings> {
     let n = t.radix.len();
     let mut findings = Findings::default();
     if t.radix.contains(&0) {
-        return findings;
+        return Some(findings);
     }
+    let mut work: u64 = 0;
     let mut combo = vec![0usize; n];
     let mut gaps: Vec<Vec<usize>> = Vec::new();
     let mut pairs: BTreeMap<(usize, usize), Vec<usize>> = BTreeMap::new();
@@ -310,24 +184,33 @@ pub(crate) fn enumerate(t: &Table, shadowing: bool) -> Findings {
         let matched: Vec<usize> = (0..t.rule_count())
             .filter(|&r| t.matches(r, &combo))
             .collect();
+        let m = matched.len() as u64;
+        work = work.saturating_add(t.rule_count() as u64 + m.saturating_mul(m) / 2);
+        if work > budget {
+            return None;
+        }
         match matched.first().and_then(|&r| first.get_mut(r)) {
             None => gaps.push(combo.clone()),
             Some(f) => *f = true,
         }
         for (j, &later) in matched.iter().enumerate() {
             for &earlier in matched.iter().take(j) {
+                if pairs.len() >= MAX_OVERLAPS && !pairs.contains_key(&(later, earlier)) {
+                    findings.incomplete = true;
+                    continue;
+                }
                 pairs
                     .entry((later, earlier))
                     .or_insert_with(|| combo.clone());
             }
         }
         // Next combination in lexicographic order (last input fastest).
-        for i in (0..n).rev() {
-            combo[i] += 1;
-            if combo[i] < t.radix[i] {
+        for (digit, &r) in combo.iter_mut().zip(&t.radix).rev() {
+            *digit += 1;
+            if *digit < r {
                 continue 'combos;
             }
-            combo[i] = 0;
+            *digit = 0;
         }
         break;
     }
@@ -343,9 +226,14 @@ pub(crate) fn enumerate(t: &Table, shadowing: bool) -> Findings {
         })
         .collect();
     if shadowing {
-        findings.never_first = (0..t.rule_count()).filter(|&r| !first[r]).collect();
+        findings.never_first = first
+            .iter()
+            .enumerate()
+            .filter(|(_, &fired)| !fired)
+            .map(|(r, _)| r)
+            .collect();
     }
-    findings
+    Some(findings)
 }
 
 struct OutOfWork;
@@ -461,7 +349,7 @@ pub(crate) fn symbolic(t: &Table, shadowing: bool) -> Findings {
     }
     'pairs: for later in 0..t.rule_count() {
         for earlier in 0..later {
-            if s.spend(t.radix.len() + 1).is_err() {
+            if s.spend(t.radix.len() + 1).is_err() || findings.overlaps.len() >= MAX_OVERLAPS {
                 findings.incomplete = true;
                 break 'pairs;
             }

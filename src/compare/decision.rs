@@ -5,8 +5,9 @@
 
 use std::collections::BTreeMap;
 
-use super::coverage::{self, Findings, Region, Table};
+use super::coverage::{self, Findings, Table};
 use super::model::{Comparison, Decision, HitPolicy, Rule};
+use super::region::Region;
 use crate::error::Diagnostic;
 
 /// Overlap and shadowing reports kept before an "and N more" line.
@@ -59,6 +60,21 @@ pub fn analyze(cmp: &Comparison) -> Vec<Diagnostic> {
     let Some(d) = &cmp.decision else {
         return Vec::new();
     };
+    if d.inputs.len() > coverage::MAX_INPUTS {
+        let msg = format!(
+            "decision {} has {} inputs; gaps and overlaps are checked for at most {}",
+            d.id,
+            d.inputs.len(),
+            coverage::MAX_INPUTS
+        );
+        return vec![Diagnostic::warning(
+            &cmp.path,
+            d.pos.line,
+            d.pos.col,
+            "decision-analysis",
+            msg,
+        )];
+    }
     let Some(table) = Table::new(d) else {
         return Vec::new();
     };
@@ -247,3 +263,7 @@ pub(crate) fn report(file: &str, d: &Decision, f: &Findings) -> Vec<Diagnostic> 
     }
     out
 }
+
+#[cfg(test)]
+#[path = "decision_tests.rs"]
+mod tests;

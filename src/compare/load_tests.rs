@@ -326,3 +326,56 @@ fn small_aliases_still_work() {
     let cmp = load("f", &src, Format::Yaml).expect("loads");
     assert_eq!(cmp.models[0].isolation_unit, "M");
 }
+
+#[test]
+fn table_headers_and_byte_order_marks_keep_positions() {
+    let src = "\u{feff}schema = \"trustdoc-comparison/1\"
+id = \"t\"
+title = \"T\"
+
+[[layer]]
+id = \"os\"
+order = 2
+name = \"OS\"
+
+[[layer]]
+id = \"hw\"
+order = 1
+name = \"Hardware\"
+
+[[model]]
+id = \"m\"
+name = \"M\"
+stack = [{ layer = \"hw\", trust = \"root\" }, { layer = \"os\", trust = \"protected\" }]
+
+[decision]
+id = \"d\"
+hit_policy = \"F\"
+inputs = [{ id = \"q\", question = \"Q?\", answers = [\"a\", \"b\"] }]
+
+[[decision.rules]]
+id = \"R1\"
+then = \"m\"
+when.q = \"a\"
+
+[[decision.rules]]
+id = \"R2\"
+then = \"m\"
+";
+    let (cmp, diags) = check("h.toml", src, Format::Toml);
+    assert!(diags.is_empty(), "{diags:?}");
+    let cmp = cmp.expect("loads");
+    // Sorted by order; positions are the headers, with the mark not counted.
+    assert_eq!(cmp.layers[0].id, "hw");
+    assert_eq!((cmp.layers[0].pos.line, cmp.layers[0].pos.col), (10, 1));
+    assert_eq!((cmp.schema_pos.line, cmp.schema_pos.col), (1, 10));
+    let d = cmp.decision.expect("decision");
+    assert_eq!(d.pos.line, 20);
+    assert_eq!(d.rules[0].when["q"], ["a"]);
+    assert_eq!((d.rules[1].pos.line, d.rules[1].pos.col), (30, 1));
+    let (_, d) = check("b.json", "\u{feff}{\"schema\": 1}", Format::Json);
+    assert_eq!(
+        d[0].to_string(),
+        "b.json:1:12: error: schema: expected a string, found an integer"
+    );
+}

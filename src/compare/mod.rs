@@ -11,6 +11,7 @@ mod coverage;
 pub mod decision;
 mod load;
 pub mod model;
+mod region;
 pub(crate) mod tree;
 mod validate;
 
@@ -86,6 +87,8 @@ pub fn load(
     src: &str,
     format: Format,
 ) -> Result<model::Comparison, Vec<Diagnostic>> {
+    // Editors hide a byte-order mark, so positions are counted without it.
+    let src = src.strip_prefix('\u{feff}').unwrap_or(src);
     let parsed = match format {
         Format::Toml => tree::parse_toml(src),
         Format::Yaml => tree::parse_yaml(src),

@@ -271,3 +271,52 @@ fn unsupported_version_is_reported_by_check() {
         "keys.toml:2:10: error: schema: unsupported schema \"trustdoc-comparison/9\"; this version of trustdoc reads trustdoc-comparison/1"
     );
 }
+
+#[test]
+fn removing_a_reference_rule_leaves_a_reported_gap() {
+    let Some(src) = read_optional("../shared/examples/deployment-models.toml") else {
+        return;
+    };
+    let r9 = src
+        .lines()
+        .find(|l| l.contains("id = \"R9\""))
+        .expect("R9 in the reference");
+    let line = src
+        .lines()
+        .position(|l| l.contains("[decision]"))
+        .expect("decision")
+        + 1;
+    let (_, diags) = check(
+        "models.toml",
+        &src.replace(&format!("{r9}\n"), ""),
+        Format::Toml,
+    );
+    let shown: Vec<String> = diags.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        shown,
+        [format!(
+            "models.toml:{line}:1: error: no rule matches code=refactor, guest_admin=yes, shape=full_vm, cpu=amd \
+             (decision choose-model, hit policy U); the gap covers 2 combinations: \
+             code=refactor, guest_admin=yes, shape=any, cpu=amd"
+        )]
+    );
+    // Widening R8 to every CPU makes it overlap R9 instead.
+    let wide = src.replace(
+        ", cpu = [\"intel\", \"any\"] }, then = \"sgx-enclave\"",
+        " }, then = \"sgx-enclave\"",
+    );
+    let r9_line = src
+        .lines()
+        .position(|l| l.contains("id = \"R9\""))
+        .expect("R9")
+        + 1;
+    let (_, diags) = check("models.toml", &wide, Format::Toml);
+    let shown: Vec<String> = diags.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        shown,
+        [format!(
+            "models.toml:{r9_line}:3: error: rules R8 and R9 both match code=refactor, guest_admin=yes, shape=full_vm, cpu=amd \
+             under hit policy U"
+        )]
+    );
+}

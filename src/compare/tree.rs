@@ -189,9 +189,10 @@ fn saphyr_error(format: &str, err: &serde_saphyr::Error) -> SyntaxError {
 pub(crate) fn parse_json(src: &str) -> Result<Node, SyntaxError> {
     if let Err(err) = serde_json::from_str::<de::IgnoredAny>(src) {
         let text = err.to_string();
-        let message = match text.rfind(" at line ") {
-            Some(i) => text[..i].to_string(),
-            None => text,
+        // The position is reported separately, in our own format.
+        let message = match text.rfind(" at line ").and_then(|i| text.get(..i)) {
+            Some(head) => head.to_string(),
+            None => text.clone(),
         };
         return Err(SyntaxError {
             pos: Pos {

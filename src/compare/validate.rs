@@ -333,8 +333,7 @@ fn image_path_problem(path: &str) -> Option<&'static str> {
     if path.trim().is_empty() {
         return Some("is empty");
     }
-    let bytes = path.as_bytes();
-    let drive = bytes.len() >= 2 && bytes[0].is_ascii_alphabetic() && bytes[1] == b':';
+    let drive = matches!(path.as_bytes(), [letter, b':', ..] if letter.is_ascii_alphabetic());
     if path.starts_with('/') || path.starts_with('\\') || drive || path.contains("://") {
         return Some("is absolute; image paths are relative to the comparison file");
     }
