@@ -74,6 +74,7 @@ pub fn load(cfg: &Config) -> Result<(Vec<SourceFile>, Vec<Diagnostic>), String> 
         .map_err(|e| format!("{}: {e}", content.display()))?;
     let out_canon = cfg.output_dir.canonicalize().ok();
     let content_is_root = content_canon == root_canon;
+    let refused = std::cell::RefCell::new(Vec::new());
     let mut diags = Vec::new();
     let mut found: Vec<(String, PathBuf)> = Vec::new();
 
@@ -88,6 +89,33 @@ pub fn load(cfg: &Config) -> Result<(Vec<SourceFile>, Vec<Diagnostic>), String> 
             }
             if name.starts_with('.') && name != ".openpublishing.redirection.json" {
                 return false;
+            }
+            // Whatever a symbolic link says, what it points at must live inside the site
+            // root. Only links need the check: everything below a checked folder is inside.
+            if e.path_is_symlink() {
+                match e.path().canonicalize() {
+                    Ok(c) if c.starts_with(&root_canon) => {}
+                    Ok(_) => {
+                        refused.borrow_mut().push(Diagnostic::error(
+                            display(cfg, e.path()),
+                            0,
+                            0,
+                            "outside-root",
+                            "links to a file outside the site root; refused",
+                        ));
+                        return false;
+                    }
+                    Err(err) => {
+                        refused.borrow_mut().push(Diagnostic::error(
+                            display(cfg, e.path()),
+                            0,
+                            0,
+                            "file-system",
+                            format!("cannot read: {err}"),
+                        ));
+                        return false;
+                    }
+                }
             }
             if e.file_type().is_dir() {
                 if content_is_root && e.depth() == 1 && SKIP_DIRS.contains(&name.as_ref()) {
@@ -128,46 +156,17 @@ pub fn load(cfg: &Config) -> Result<(Vec<SourceFile>, Vec<Diagnostic>), String> 
             continue;
         }
         let path = entry.path();
-        // Whatever a symbolic link (to the file or a folder above it) says, the file must
-        // live inside the site root.
-        {
-            match path.canonicalize() {
-                Ok(c) if c.starts_with(&root_canon) => {}
-                Ok(_) => {
-                    diags.push(Diagnostic::error(
-                        display(cfg, path),
-                        0,
-                        0,
-                        "outside-root",
-                        "links to a file outside the site root; refused",
-                    ));
-                    continue;
-                }
-                Err(e) => {
-                    diags.push(Diagnostic::error(
-                        display(cfg, path),
-                        0,
-                        0,
-                        "file-system",
-                        format!("cannot read: {e}"),
-                    ));
-                    continue;
-                }
-            }
-        }
         let Ok(rel) = path.strip_prefix(content) else {
             continue;
         };
-        let rel = rel
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy())
-            .collect::<Vec<_>>()
-            .join("/");
+        let rel = slash_path(rel);
         if content_is_root && rel == crate::config::CONFIG_FILE {
             continue;
         }
         found.push((rel, path.to_path_buf()));
     }
+
+    diags.extend(refused.into_inner());
 
     let read: Vec<Result<SourceFile, Diagnostic>> = found
         .into_par_iter()
@@ -202,14 +201,17 @@ pub fn load(cfg: &Config) -> Result<(Vec<SourceFile>, Vec<Diagnostic>), String> 
     Ok((files, diags))
 }
 
-/// A path as users see it in messages: relative to the site root when inside it.
-pub fn display(cfg: &Config, path: &Path) -> String {
-    let p = path.strip_prefix(&cfg.root).unwrap_or(path);
-    let s = p
-        .components()
+/// A path with `/` separators whatever the platform (site paths and URLs use `/`).
+pub fn slash_path(p: &Path) -> String {
+    p.components()
         .map(|c| c.as_os_str().to_string_lossy())
         .collect::<Vec<_>>()
-        .join("/");
+        .join("/")
+}
+
+/// A path as users see it in messages: relative to the site root when inside it.
+pub fn display(cfg: &Config, path: &Path) -> String {
+    let s = slash_path(path.strip_prefix(&cfg.root).unwrap_or(path));
     if s.is_empty() {
         ".".into()
     } else {

@@ -253,3 +253,45 @@ fn representative_page_snapshot() {
     let end = html.find("</main>").expect("main end");
     insta::assert_snapshot!("guide_setup_main", &html[start..end]);
 }
+
+#[cfg(unix)]
+#[test]
+fn symlinks_out_of_the_root_are_refused() {
+    let outside = tempfile::tempdir().expect("tmp");
+    std::fs::write(outside.path().join("secret.md"), "# Secret\n").expect("write");
+    let s = basic_site();
+    std::os::unix::fs::symlink(
+        outside.path().join("secret.md"),
+        s.root().join("content/leak.md"),
+    )
+    .expect("symlink");
+    std::os::unix::fs::symlink(outside.path(), s.root().join("content/leakdir")).expect("symlink");
+    let r = s.build();
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("content/leak.md: error: links to a file outside the site root; refused"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr
+            .contains("content/leakdir: error: links to a file outside the site root; refused"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn symlink_loop_is_reported_not_followed_forever() {
+    let s = basic_site();
+    std::os::unix::fs::symlink(
+        s.root().join("content/guide"),
+        s.root().join("content/guide/again"),
+    )
+    .expect("symlink");
+    let r = s.build();
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.contains("symbolic link loop"), "{}", r.stderr);
+}

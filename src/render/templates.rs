@@ -7,6 +7,7 @@ use std::path::Path;
 use tera::{Context, Tera};
 
 use crate::error::Diagnostic;
+use crate::load::slash_path;
 use crate::markdown::highlight::SYNTAX_CSS;
 
 pub const BUILTIN_TEMPLATES: [(&str, &str); 7] = [
@@ -44,38 +45,20 @@ impl Templates {
                 )
             })
             .collect();
-        let dir = root.join("templates");
-        let mut diags = Vec::new();
-        if dir.is_dir() {
-            for entry in walkdir::WalkDir::new(&dir)
-                .sort_by_file_name()
-                .into_iter()
-                .flatten()
-            {
-                if !entry.file_type().is_file() {
-                    continue;
+        let (files, mut diags) = site_files(root, "templates", "template");
+        for (name, bytes) in files {
+            let display = format!("templates/{name}");
+            match String::from_utf8(bytes) {
+                Ok(text) => {
+                    sources.insert(name, (text, display));
                 }
-                let Ok(rel) = entry.path().strip_prefix(&dir) else {
-                    continue;
-                };
-                let name = rel
-                    .components()
-                    .map(|c| c.as_os_str().to_string_lossy())
-                    .collect::<Vec<_>>()
-                    .join("/");
-                let display = format!("templates/{name}");
-                match std::fs::read_to_string(entry.path()) {
-                    Ok(s) => {
-                        sources.insert(name, (s, display));
-                    }
-                    Err(e) => diags.push(Diagnostic::error(
-                        display,
-                        0,
-                        0,
-                        "template",
-                        format!("cannot read: {e}"),
-                    )),
-                }
+                Err(_) => diags.push(Diagnostic::error(
+                    display,
+                    0,
+                    0,
+                    "template",
+                    "cannot read: not valid UTF-8",
+                )),
             }
         }
         let mut tera = Tera::new();
@@ -133,42 +116,46 @@ pub fn assets(root: &Path) -> Result<BTreeMap<String, Vec<u8>>, Vec<Diagnostic>>
         .map(|(n, b)| (n.to_string(), b.to_vec()))
         .collect();
     out.insert("syntax.css".into(), SYNTAX_CSS.as_bytes().to_vec());
-    let dir = root.join("assets");
-    let mut diags = Vec::new();
-    if dir.is_dir() {
-        for entry in walkdir::WalkDir::new(&dir)
-            .sort_by_file_name()
-            .into_iter()
-            .flatten()
-        {
-            if !entry.file_type().is_file() {
-                continue;
-            }
-            let Ok(rel) = entry.path().strip_prefix(&dir) else {
-                continue;
-            };
-            let name = rel
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy())
-                .collect::<Vec<_>>()
-                .join("/");
-            match std::fs::read(entry.path()) {
-                Ok(b) => {
-                    out.insert(name, b);
-                }
-                Err(e) => diags.push(Diagnostic::error(
-                    format!("assets/{name}"),
-                    0,
-                    0,
-                    "asset",
-                    format!("cannot read: {e}"),
-                )),
-            }
-        }
-    }
+    let (files, diags) = site_files(root, "assets", "asset");
+    out.extend(files);
     if diags.is_empty() {
         Ok(out)
     } else {
         Err(diags)
     }
+}
+
+/// Every file under `root/folder/` as (`/`-separated name, bytes), sorted by name: a site's
+/// own templates or assets, which replace the built-in ones with the same name.
+fn site_files(root: &Path, folder: &str, kind: &str) -> (Vec<(String, Vec<u8>)>, Vec<Diagnostic>) {
+    let dir = root.join(folder);
+    let mut files = Vec::new();
+    let mut diags = Vec::new();
+    if !dir.is_dir() {
+        return (files, diags);
+    }
+    for entry in walkdir::WalkDir::new(&dir)
+        .sort_by_file_name()
+        .into_iter()
+        .flatten()
+    {
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let Ok(rel) = entry.path().strip_prefix(&dir) else {
+            continue;
+        };
+        let name = slash_path(rel);
+        match std::fs::read(entry.path()) {
+            Ok(b) => files.push((name, b)),
+            Err(e) => diags.push(Diagnostic::error(
+                format!("{folder}/{name}"),
+                0,
+                0,
+                kind,
+                format!("cannot read: {e}"),
+            )),
+        }
+    }
+    (files, diags)
 }

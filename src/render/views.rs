@@ -66,5 +66,44 @@ pub struct PageView<'a> {
     pub redirect_to: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
-pub struct NavView<'a>(pub &'a [NavItemView]);
+impl<'a> PageView<'a> {
+    /// A page with no content of its own (404, redirects): only kind, title and addresses.
+    pub fn bare(
+        kind: &'static str,
+        title: &'a str,
+        permalink: String,
+        path: &'a str,
+        extra: &'a BTreeMap<String, serde_json::Value>,
+    ) -> Self {
+        PageView {
+            kind,
+            title,
+            description: None,
+            content: "",
+            has_h1: false,
+            toc: &[],
+            permalink,
+            path,
+            last_updated: None,
+            last_updated_display: None,
+            author: None,
+            extra,
+            breadcrumbs: Vec::new(),
+            prev: None,
+            next: None,
+            children: Vec::new(),
+            redirect_to: None,
+        }
+    }
+}
+
+/// The template context: the same five names for every page kind.
+pub fn context(site: &SiteView, root: &str, nav: &[NavItemView], page: &PageView) -> tera::Context {
+    let mut ctx = tera::Context::new();
+    ctx.insert("site", site);
+    ctx.insert("root", root);
+    ctx.insert("assets", &AssetsView::new(root));
+    ctx.insert("nav", nav);
+    ctx.insert("page", page);
+    ctx
+}

@@ -5,12 +5,12 @@
 mod data;
 pub mod pages;
 mod report;
+mod special;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Instant;
 
 use rayon::prelude::*;
-use tera::Context;
 
 use crate::config::Config;
 use crate::error::Diagnostic;
@@ -19,11 +19,12 @@ use crate::load::{self, Kind};
 use crate::markdown::{self, RenderOptions, Rendered};
 use crate::output::OutputFile;
 use crate::render::templates::{self, Templates};
-use crate::render::views::{AssetsView, ChildView, PageView, SiteView};
+use crate::render::views::{context, ChildView, PageView, SiteView};
 use crate::resolve::links::{relative_href, AnchorCheck, LinkPolicy, PageLinker, SiteIndex};
 use crate::resolve::nav::{LinkView, Nav, NavPage};
 pub use pages::{Page, PageKind};
 pub use report::Report;
+use special::{alias_path, not_found_page, redirect_page, sitemap};
 
 /// Everything a build produced.
 pub struct Outcome {
@@ -88,9 +89,8 @@ pub fn build(cfg: &Config) -> Result<Outcome, String> {
             || pages
                 .iter()
                 .any(|p| p.fm.extra.keys().any(|k| k.starts_with("ms."))));
-    let docfx_site = learn_docset;
     let mut index = SiteIndex {
-        policy: if docfx_site && !cfg.strict {
+        policy: if learn_docset {
             LinkPolicy::Warn
         } else {
             LinkPolicy::Error
@@ -309,12 +309,7 @@ pub fn build(cfg: &Config) -> Result<Outcome, String> {
                     children,
                     redirect_to: None,
                 };
-                let mut ctx = Context::new();
-                ctx.insert("site", &site_view);
-                ctx.insert("root", &root);
-                ctx.insert("assets", &AssetsView::new(&root));
-                ctx.insert("nav", &nav.view(&p.id, &p.url, &url_of));
-                ctx.insert("page", &view);
+                let ctx = context(&site_view, &root, &nav.view(&p.id, &p.url, &url_of), &view);
                 let name = template_name(tpl, p);
                 tpl.render(&name, &ctx)
                     .map(|html| OutputFile::new(format!("{}index.html", p.url), html))
@@ -437,134 +432,4 @@ fn template_name(tpl: &Templates, p: &Page) -> String {
         _ => "page.html",
     }
     .to_string()
-}
-
-/// `/old/path.html` or `old/path/` -> `old/path/` (a folder we can put an index.html in).
-fn alias_path(alias: &str) -> Option<String> {
-    let a = alias.trim().trim_start_matches('/');
-    let a = a.strip_suffix("index.html").unwrap_or(a);
-    let a = a
-        .strip_suffix(".html")
-        .or_else(|| a.strip_suffix(".md"))
-        .unwrap_or(a)
-        .trim_end_matches('/');
-    let path = format!("{a}/index.html");
-    (!a.is_empty() && crate::output::safe_relative(&path)).then(|| format!("{a}/"))
-}
-
-fn redirect_page(
-    tpl: &Templates,
-    site: &SiteView,
-    from_url: &str,
-    to_url: &str,
-    cfg: &Config,
-) -> Result<OutputFile, String> {
-    let root = relative_href(from_url, "");
-    let extra = BTreeMap::new();
-    let target = relative_href(from_url, to_url);
-    let view = PageView {
-        kind: "redirect",
-        title: "Redirecting",
-        description: None,
-        content: "",
-        has_h1: false,
-        toc: &[],
-        permalink: format!("{}{}", cfg.base_url, to_url),
-        path: from_url,
-        last_updated: None,
-        last_updated_display: None,
-        author: None,
-        extra: &extra,
-        breadcrumbs: Vec::new(),
-        prev: None,
-        next: None,
-        children: Vec::new(),
-        redirect_to: Some(target),
-    };
-    let mut ctx = Context::new();
-    ctx.insert("site", site);
-    ctx.insert("root", &root);
-    ctx.insert("assets", &AssetsView::new(&root));
-    ctx.insert("nav", &Vec::<()>::new());
-    ctx.insert("page", &view);
-    tpl.render("redirect.html", &ctx)
-        .map(|h| OutputFile::new(format!("{from_url}index.html"), h))
-}
-
-fn not_found_page(
-    tpl: &Templates,
-    site: &SiteView,
-    nav: &Nav,
-    url_of: &dyn Fn(&str) -> Option<String>,
-    cfg: &Config,
-) -> Result<OutputFile, String> {
-    // 404.html is served at any path, so its links are absolute from the base path.
-    let root = cfg.base_path.clone();
-    let extra = BTreeMap::new();
-    let view = PageView {
-        kind: "404",
-        title: "Page not found",
-        description: None,
-        content: "",
-        has_h1: false,
-        toc: &[],
-        permalink: format!("{}404.html", cfg.base_url),
-        path: "404.html",
-        last_updated: None,
-        last_updated_display: None,
-        author: None,
-        extra: &extra,
-        breadcrumbs: Vec::new(),
-        prev: None,
-        next: None,
-        children: Vec::new(),
-        redirect_to: None,
-    };
-    let abs = |id: &str| url_of(id).map(|u| format!("{root}{u}"));
-    let mut items = nav.view("", "", &|id| abs(id));
-    fn absolutize(items: &mut [crate::resolve::nav::NavItemView]) {
-        for i in items {
-            absolutize(&mut i.children);
-        }
-    }
-    absolutize(&mut items);
-    let mut ctx = Context::new();
-    ctx.insert("site", site);
-    ctx.insert("root", &root);
-    ctx.insert("assets", &AssetsView::new(&root));
-    ctx.insert("nav", &items);
-    ctx.insert("page", &view);
-    tpl.render("404.html", &ctx)
-        .map(|h| OutputFile::new("404.html", h))
-}
-
-fn sitemap(cfg: &Config, pages: &[Page]) -> String {
-    let mut entries: Vec<(&str, Option<&str>)> = pages
-        .iter()
-        .map(|p| (p.url.as_str(), p.fm.date.as_deref()))
-        .collect();
-    entries.sort();
-    let mut s = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
-    for (url, date) in entries {
-        let mut loc = String::new();
-        let _ = pulldown_cmark_escape::escape_html(
-            &mut loc,
-            &format!(
-                "{}{}",
-                cfg.base_url,
-                crate::resolve::links::encode_path(url)
-            ),
-        );
-        s.push_str("  <url>\n    <loc>");
-        s.push_str(&loc);
-        s.push_str("</loc>\n");
-        if let Some(d) = date {
-            s.push_str("    <lastmod>");
-            s.push_str(d);
-            s.push_str("</lastmod>\n");
-        }
-        s.push_str("  </url>\n");
-    }
-    s.push_str("</urlset>\n");
-    s
 }

@@ -1,0 +1,96 @@
+//! Files every site gets besides its pages: redirect pages for aliases, the 404 page
+//! (absolute links, since it is served at any path) and the sitemap.
+
+use std::collections::BTreeMap;
+
+use crate::config::Config;
+use crate::output::OutputFile;
+use crate::render::templates::Templates;
+use crate::render::views::{context, PageView, SiteView};
+use crate::resolve::links::{encode_path, relative_href};
+use crate::resolve::nav::Nav;
+
+use super::Page;
+
+/// `/old/path.html` or `old/path/` -> `old/path/` (a folder we can put an index.html in).
+pub(super) fn alias_path(alias: &str) -> Option<String> {
+    let a = alias.trim().trim_start_matches('/');
+    let a = a.strip_suffix("index.html").unwrap_or(a);
+    let a = a
+        .strip_suffix(".html")
+        .or_else(|| a.strip_suffix(".md"))
+        .unwrap_or(a)
+        .trim_end_matches('/');
+    let path = format!("{a}/index.html");
+    (!a.is_empty() && crate::output::safe_relative(&path)).then(|| format!("{a}/"))
+}
+
+pub(super) fn redirect_page(
+    tpl: &Templates,
+    site: &SiteView,
+    from_url: &str,
+    to_url: &str,
+    cfg: &Config,
+) -> Result<OutputFile, String> {
+    let root = relative_href(from_url, "");
+    let extra = BTreeMap::new();
+    let mut view = PageView::bare(
+        "redirect",
+        "Redirecting",
+        format!("{}{}", cfg.base_url, to_url),
+        from_url,
+        &extra,
+    );
+    view.redirect_to = Some(relative_href(from_url, to_url));
+    tpl.render("redirect.html", &context(site, &root, &[], &view))
+        .map(|h| OutputFile::new(format!("{from_url}index.html"), h))
+}
+
+pub(super) fn not_found_page(
+    tpl: &Templates,
+    site: &SiteView,
+    nav: &Nav,
+    url_of: &dyn Fn(&str) -> Option<String>,
+    cfg: &Config,
+) -> Result<OutputFile, String> {
+    // 404.html is served at any path, so its links are absolute from the base path.
+    let root = cfg.base_path.clone();
+    let extra = BTreeMap::new();
+    let view = PageView::bare(
+        "404",
+        "Page not found",
+        format!("{}404.html", cfg.base_url),
+        "404.html",
+        &extra,
+    );
+    let items = nav.view("", "", &|id| url_of(id).map(|u| format!("{root}{u}")));
+    tpl.render("404.html", &context(site, &root, &items, &view))
+        .map(|h| OutputFile::new("404.html", h))
+}
+
+pub(super) fn sitemap(cfg: &Config, pages: &[Page]) -> String {
+    let mut entries: Vec<(&str, Option<&str>)> = pages
+        .iter()
+        .map(|p| (p.url.as_str(), p.fm.date.as_deref()))
+        .collect();
+    entries.sort();
+    let mut s = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    for (url, date) in entries {
+        let mut loc = String::new();
+        let _ = pulldown_cmark_escape::escape_html(
+            &mut loc,
+            &format!("{}{}", cfg.base_url, encode_path(url)),
+        );
+        s.push_str("  <url>\n    <loc>");
+        s.push_str(&loc);
+        s.push_str("</loc>\n");
+        if let Some(d) = date {
+            s.push_str("    <lastmod>");
+            s.push_str(d);
+            s.push_str("</lastmod>\n");
+        }
+        s.push_str("  </url>\n");
+    }
+    s.push_str("</urlset>\n");
+    s
+}
