@@ -32,6 +32,8 @@ const INNER: f32 = 14.0;
 const SAMPLE_W: f32 = 28.0;
 const SAMPLE_H: f32 = 16.0;
 const ITEM_GAP: f32 = 28.0;
+/// Narrowest text column a legend grid may wrap its words into.
+const MIN_TEXT: f32 = 150.0;
 
 /// Lays out the legend in `area` (its height is computed here).
 #[allow(clippy::too_many_arguments)]
@@ -55,22 +57,41 @@ pub(crate) fn build(
         items.push((Sample::Can, "Can read data in use"));
     }
     let inner_w = area.w - 2.0 * INNER;
-    let text_w = inner_w - SAMPLE_W - 8.0;
     let mut legend = Legend {
         id: format!("{p}-legend"),
         ..Legend::default()
     };
-    // A grid of equal columns keeps the samples aligned however the items wrap.
-    let paras: Vec<Para> = items
-        .iter()
-        .map(|(_, text)| Para::wrap(f, text, BODY, Ink::Text, text_w))
-        .collect();
-    let col_w = paras
-        .iter()
-        .map(|p| SAMPLE_W + 8.0 + p.width(f))
-        .fold(0.0, f32::max)
-        + ITEM_GAP;
-    let ncols = (((inner_w + ITEM_GAP) / col_w).floor() as usize).clamp(1, items.len().max(1));
+    let wrap_all = |text_w: f32| -> Vec<Para> {
+        items
+            .iter()
+            .map(|(_, text)| Para::wrap(f, text, BODY, Ink::Text, text_w))
+            .collect()
+    };
+    let item_w = |para: &Para| SAMPLE_W + 8.0 + para.width(f);
+    // One row at natural widths when everything fits; otherwise a grid of equal
+    // columns (at least two when there is room), so the samples line up.
+    let mut paras = wrap_all(inner_w - SAMPLE_W - 8.0);
+    let one_row: f32 =
+        paras.iter().map(item_w).sum::<f32>() + (paras.len().max(1) - 1) as f32 * ITEM_GAP;
+    let n = items.len().max(1);
+    let (ncols, col_x): (usize, Vec<f32>) = if one_row <= inner_w {
+        let mut xs = Vec::with_capacity(n);
+        let mut x = 0.0;
+        for para in &paras {
+            xs.push(x);
+            x += item_w(para) + ITEM_GAP;
+        }
+        (n, xs)
+    } else {
+        let natural = paras.iter().map(item_w).fold(0.0, f32::max) + ITEM_GAP;
+        let by_natural = ((inner_w + ITEM_GAP) / natural).floor() as usize;
+        let by_minimum =
+            ((inner_w + ITEM_GAP) / (SAMPLE_W + 8.0 + MIN_TEXT + ITEM_GAP)).floor() as usize;
+        let ncols = by_natural.max(by_minimum.min(2)).clamp(1, n);
+        let col_w = (inner_w + ITEM_GAP) / ncols as f32;
+        paras = wrap_all(col_w - ITEM_GAP - SAMPLE_W - 8.0);
+        (ncols, (0..ncols).map(|k| k as f32 * col_w).collect())
+    };
     let mut y = area.y + INNER;
     for (r, chunk) in items
         .iter()
@@ -84,7 +105,7 @@ pub(crate) fn build(
             .map(|(_, p)| p.height().max(SAMPLE_H))
             .fold(0.0, f32::max);
         for (k, ((sample, _), para)) in chunk.iter().enumerate() {
-            let x = area.x + INNER + k as f32 * col_w;
+            let x = area.x + INNER + col_x.get(k).copied().unwrap_or(0.0);
             let sy = y + (row_h - SAMPLE_H) / 2.0;
             legend
                 .samples

@@ -5,6 +5,7 @@
 //! Layout follows fixed rules (see `layout`) and text is measured with the bundled
 //! DejaVu Sans, so labels always fit and the output is byte-identical everywhere.
 
+mod cells;
 mod font;
 mod geom;
 mod layout;

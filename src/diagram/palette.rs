@@ -43,7 +43,6 @@ pub(crate) const PALETTE: &[Swatch] = &[
 
 /// Colour roles used by the drawing code; each names a [`PALETTE`] entry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[allow(clippy::enum_variant_names)] // Can/Cannot name access colours, not the enum
 pub(crate) enum Ink {
     Canvas,
     Panel,
@@ -57,9 +56,9 @@ pub(crate) enum Ink {
     RootLine,
     Boundary,
     Can,
-    CanInk,
+    CanMark,
     Cannot,
-    CannotInk,
+    CannotMark,
 }
 
 impl Ink {
@@ -77,9 +76,9 @@ impl Ink {
             Ink::RootLine => "rootline",
             Ink::Boundary => "tb",
             Ink::Can => "can",
-            Ink::CanInk => "canink",
+            Ink::CanMark => "canink",
             Ink::Cannot => "cannot",
-            Ink::CannotInk => "cannotink",
+            Ink::CannotMark => "cannotink",
         }
     }
 
@@ -243,7 +242,7 @@ mod tests {
         use Ink::*;
         for ink in [
             Canvas, Panel, Text, Muted, Rule, Prot, Untr, Hatch, Root, RootLine, Boundary, Can,
-            CanInk, Cannot, CannotInk,
+            CanMark, Cannot, CannotMark,
         ] {
             assert!(PALETTE.iter().any(|s| s.name == ink.name()), "{ink:?}");
         }

@@ -6,9 +6,10 @@ use std::fmt::Write as _;
 
 use crate::compare::model::Trust;
 
+use super::cells::{Boundary, LayerBox};
 use super::font::FONT_STACK;
 use super::geom::{Anchor, Glyph, Label, Rect};
-use super::layout::{Boundary, Chip, LayerBox, Layout};
+use super::layout::{Chip, Layout};
 use super::legend::Sample;
 use super::palette::{paint, stylesheet, Ink};
 
@@ -63,12 +64,6 @@ pub(crate) fn write(l: &Layout, p: &str, title: &str, desc: &str) -> String {
     let _ = writeln!(s, "<style>{}</style>", stylesheet());
     let _ = writeln!(
         s,
-        "<defs><pattern id=\"{p}-hatch\" width=\"7\" height=\"7\" patternUnits=\"userSpaceOnUse\" patternTransform=\"rotate(45)\">\
-         <line x1=\"1\" y1=\"0\" x2=\"1\" y2=\"7\" {} stroke-width=\"1.5\"/></pattern></defs>",
-        paint(None, Some(Ink::Hatch))
-    );
-    let _ = writeln!(
-        s,
         "<rect {} {}/>",
         rect_attrs(Rect::new(0.0, 0.0, l.width, l.height)),
         paint(Some(Ink::Canvas), None)
@@ -91,7 +86,7 @@ pub(crate) fn write(l: &Layout, p: &str, title: &str, desc: &str) -> String {
         text(&mut s, &hd.label);
     }
     for b in &l.boxes {
-        layer_box(&mut s, b, p);
+        layer_box(&mut s, b);
     }
     for g in &l.gaps {
         let _ = writeln!(
@@ -108,7 +103,7 @@ pub(crate) fn write(l: &Layout, p: &str, title: &str, desc: &str) -> String {
     for c in &l.chips {
         chip(&mut s, c);
     }
-    legend(&mut s, l, p);
+    legend(&mut s, l);
     s.push_str("</svg>\n");
     s
 }
@@ -138,7 +133,7 @@ fn text(s: &mut String, label: &Label) {
     s.push_str("</text>\n");
 }
 
-fn layer_box(s: &mut String, b: &LayerBox, p: &str) {
+fn layer_box(s: &mut String, b: &LayerBox) {
     let (fill, stroke, width) = match b.trust {
         Trust::Root => (Ink::Root, Ink::RootLine, "1.5"),
         Trust::Protected => (Ink::Prot, Ink::Rule, "1"),
@@ -152,11 +147,7 @@ fn layer_box(s: &mut String, b: &LayerBox, p: &str) {
         paint(Some(fill), Some(stroke))
     );
     if b.trust == Trust::Untrusted {
-        let _ = writeln!(
-            s,
-            "<rect {} rx=\"6\" fill=\"url(#{p}-hatch)\"/>",
-            rect_attrs(b.rect.inset(0.5))
-        );
+        hatch(s, b.rect);
     }
     if let Some(k) = b.knock {
         let _ = writeln!(
@@ -170,6 +161,40 @@ fn layer_box(s: &mut String, b: &LayerBox, p: &str) {
         glyph(s, g, Ink::RootLine);
     }
     text(s, &b.label);
+}
+
+/// Hatching as explicit 45° strokes clipped to `r`, on one grid for the whole drawing.
+/// Drawn as geometry rather than a `<pattern>`: resvg samples pattern fills bicubically,
+/// which made hatching most of the raster time, and plain strokes stay crisp at any zoom.
+fn hatch(s: &mut String, r: Rect) {
+    const STEP: f32 = 10.0; // along x; 7.1 px between lines
+                            // Keep clear of the border and of the rounded corners.
+    let r = r.inset(2.0);
+    let mut d = String::new();
+    let first = ((r.x + r.y) / STEP).ceil() as i64;
+    let last = ((r.right() + r.bottom()) / STEP).floor() as i64;
+    for k in first..=last {
+        let c = k as f32 * STEP; // the line x + y = c
+        let x0 = r.x.max(c - r.bottom());
+        let x1 = r.right().min(c - r.y);
+        if x1 - x0 >= 6.0 {
+            let _ = write!(
+                d,
+                "M{} {}L{} {}",
+                num(x0),
+                num(c - x0),
+                num(x1),
+                num(c - x1)
+            );
+        }
+    }
+    if !d.is_empty() {
+        let _ = writeln!(
+            s,
+            "<path d=\"{d}\" {} stroke-width=\"1.5\"/>",
+            paint(None, Some(Ink::Hatch))
+        );
+    }
 }
 
 fn boundary(s: &mut String, b: &Boundary) {
@@ -250,7 +275,7 @@ fn glyph(s: &mut String, g: Glyph, ink: Ink) {
     );
 }
 
-fn legend(s: &mut String, l: &Layout, p: &str) {
+fn legend(s: &mut String, l: &Layout) {
     let lg = &l.legend;
     let _ = writeln!(
         s,
@@ -284,11 +309,7 @@ fn legend(s: &mut String, l: &Layout, p: &str) {
                     paint(Some(fill), Some(stroke))
                 );
                 if *sample == Sample::Untrusted {
-                    let _ = writeln!(
-                        s,
-                        "<rect {} rx=\"3\" fill=\"url(#{p}-hatch)\"/>",
-                        rect_attrs(r.inset(0.5))
-                    );
+                    hatch(s, r);
                 }
                 if *sample == Sample::Root {
                     glyph(s, Glyph::Shield { x: r.cx(), y: cy }, Ink::RootLine);
@@ -297,9 +318,9 @@ fn legend(s: &mut String, l: &Layout, p: &str) {
             Sample::Cannot | Sample::Can => {
                 let yes = *sample == Sample::Can;
                 let (fill, ink) = if yes {
-                    (Ink::Can, Ink::CanInk)
+                    (Ink::Can, Ink::CanMark)
                 } else {
-                    (Ink::Cannot, Ink::CannotInk)
+                    (Ink::Cannot, Ink::CannotMark)
                 };
                 let _ = writeln!(
                     s,

@@ -207,7 +207,11 @@ fn one_model_view_draws_its_stack_with_marks_and_words() {
         "one boundary plus the legend sample"
     );
     assert!(s.contains(r#"id="d-tb-0-r0-i0""#));
-    assert!(s.contains(r#"fill="url(#d-hatch)""#));
+    assert_eq!(
+        s.matches(r#"class="td-s-hatch""#).count(),
+        5,
+        "four untrusted layers and the legend"
+    );
     assert!(d
         .svg_standalone
         .starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<svg xmlns="));
@@ -374,7 +378,8 @@ fn thread_cpu_ns() -> Option<u64> {
     s.split_whitespace().next()?.parse().ok()
 }
 
-/// The seed diagrams plus one per model, as SVG and PNG at 1x and 2x. Run with
+/// The seed diagrams plus one per model, as SVG and PNG at 1x and 2x, with the CPU
+/// time of each stage. Run with
 /// `cargo test --lib diagram::tests::timing -- --ignored --nocapture`.
 #[test]
 #[ignore]
@@ -388,26 +393,44 @@ fn timing_of_seven_diagrams() {
     ];
     shows.extend(cmp.models.iter().map(|m| Show::Model(m.id.as_str())));
     let _ = render(&cmp, &access, Show::All, &opts("warm")).unwrap();
+    let cpu = || thread_cpu_ns().unwrap_or(0);
     for round in 0..3 {
-        let (wall, cpu) = (std::time::Instant::now(), thread_cpu_ns().unwrap_or(0));
-        let (mut svg_cpu, mut bytes) = (0, 0);
+        let wall = std::time::Instant::now();
+        let mut t = [0u64; 4]; // svg, parse, raster, png
+        let (mut bytes, mut pixels) = (0, 0);
         for (i, show) in shows.iter().enumerate() {
-            let c = thread_cpu_ns().unwrap_or(0);
+            let c = cpu();
             let d = render(&cmp, &access, *show, &opts(&format!("f{i}"))).unwrap();
-            svg_cpu += thread_cpu_ns().unwrap_or(0) - c;
-            bytes += rasterize_scales(&d.svg_standalone, &[1.0, 2.0])
-                .unwrap()
-                .iter()
-                .map(Vec::len)
-                .sum::<usize>();
+            t[0] += cpu() - c;
+            let c = cpu();
+            let tree = raster::parse(&d.svg_standalone).unwrap();
+            t[1] += cpu() - c;
+            for scale in [1.0_f32, 2.0] {
+                let c = cpu();
+                let (w, h) = ((d.width * scale) as u32, (d.height * scale) as u32);
+                let mut pm = Pixmap::new(w, h).unwrap();
+                resvg::render(
+                    &tree,
+                    resvg::tiny_skia::Transform::from_scale(scale, scale),
+                    &mut pm.as_mut(),
+                );
+                t[2] += cpu() - c;
+                let c = cpu();
+                bytes += raster::encode_png(&pm).unwrap().len();
+                t[3] += cpu() - c;
+                pixels += w * h;
+            }
         }
-        let cpu = thread_cpu_ns().unwrap_or(0) - cpu;
+        let ms = |n: u64| n as f64 / 1e6;
         println!(
-            "round {round}: {} diagrams: wall {:?}, cpu {:.1} ms (SVG {:.1} ms), {bytes} PNG bytes",
+            "round {round}: {} diagrams, {pixels} px, {bytes} PNG bytes; wall {:?}; cpu: total {:.1} ms = SVG {:.1} + usvg parse {:.1} + raster {:.1} + PNG {:.1}",
             shows.len(),
             wall.elapsed(),
-            cpu as f64 / 1e6,
-            svg_cpu as f64 / 1e6
+            ms(t.iter().sum()),
+            ms(t[0]),
+            ms(t[1]),
+            ms(t[2]),
+            ms(t[3])
         );
     }
 }
@@ -443,46 +466,5 @@ fn write_samples() {
             )
             .unwrap();
         }
-    }
-}
-
-#[test]
-#[ignore]
-fn timing_breakdown() {
-    let cmp = reference();
-    let d = draw(&cmp, Show::All);
-    let variants = [
-        ("full", d.svg_standalone.clone()),
-        ("nohatch", d.svg_standalone.replace("url(#d-hatch)", "none")),
-        (
-            "notext",
-            d.svg_standalone
-                .replace("<text ", "<g ")
-                .replace("</text>", "</g>")
-                .replace("<tspan", "<g")
-                .replace("</tspan>", "</g>"),
-        ),
-    ];
-    for (name, svg) in variants {
-        let _ = raster::parse(&svg).unwrap();
-        let t = std::time::Instant::now();
-        let tree = raster::parse(&svg).unwrap();
-        let parse = t.elapsed();
-        let size = tree.size();
-        let mut pm = Pixmap::new(size.width() as u32 * 2, size.height() as u32 * 2).unwrap();
-        let t = std::time::Instant::now();
-        resvg::render(
-            &tree,
-            resvg::tiny_skia::Transform::from_scale(2.0, 2.0),
-            &mut pm.as_mut(),
-        );
-        let render = t.elapsed();
-        let t = std::time::Instant::now();
-        let png = pm.encode_png().unwrap();
-        let enc = t.elapsed();
-        println!(
-            "{name}: parse {parse:?} render {render:?} encode {enc:?} ({} bytes)",
-            png.len()
-        );
     }
 }

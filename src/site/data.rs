@@ -195,11 +195,19 @@ impl Data {
                     title: None,
                 };
                 let dia = diagram::render(cmp, access, show_of(show), &opts).map_err(fail)?;
+                let mut pngs = diagram::rasterize_scales(&dia.svg_standalone, &[1.0, 2.0])
+                    .map_err(fail)?
+                    .into_iter();
+                let (Some(png1), Some(png2)) = (pngs.next(), pngs.next()) else {
+                    return Err(fail(
+                        "the rasteriser returned fewer images than asked".into(),
+                    ));
+                };
                 Ok(DiagramFiles {
                     key: (rel.clone(), show.clone()),
                     base: base.clone(),
-                    png1: diagram::rasterize(&dia.svg_standalone, 1.0).map_err(fail)?,
-                    png2: diagram::rasterize(&dia.svg_standalone, 2.0).map_err(fail)?,
+                    png1,
+                    png2,
                     svg: dia.svg_standalone.into_bytes(),
                 })
             })
