@@ -9,6 +9,7 @@ pub mod compare;
 pub mod config;
 pub mod diagram;
 pub mod directives;
+pub mod docfx;
 pub mod error;
 pub mod front_matter;
 pub mod init;

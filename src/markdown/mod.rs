@@ -1,5 +1,6 @@
 //! Markdown: slugs, highlighting and rendering to HTML with links routed through a `Linker`.
 pub mod highlight;
+pub mod lenient;
 pub mod render;
 pub mod slug;
 

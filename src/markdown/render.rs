@@ -207,6 +207,11 @@ pub fn render(
                     text.push_str(t);
                     inner.push(event);
                 }
+                Event::InlineHtml(ref h) => {
+                    // `## Title <a id="x"></a>`: Learn's way of giving a heading a stable id.
+                    collect_html_ids(h, &mut anchors);
+                    inner.push(event);
+                }
                 other => inner.push(other),
             }
             continue;
@@ -337,6 +342,13 @@ mod tests {
         );
         assert_eq!(r.toc.len(), 2);
         assert_eq!(r.toc[0].children[0].id, "step-one");
+    }
+
+    #[test]
+    fn html_ids_inside_headings_are_anchors() {
+        let (r, _) = go("## Open SDK <a id=\"oe-sdk\"></a>\n", 0);
+        assert!(r.anchors.contains(&"oe-sdk".to_string()));
+        assert!(r.anchors.contains(&"open-sdk".to_string()));
     }
 
     #[test]

@@ -2,3 +2,4 @@
 //! tree, link rewriting and the checks of links and anchors across pages.
 pub mod links;
 pub mod nav;
+pub mod toc_nav;

@@ -3,6 +3,7 @@
 //! tests share this; only the CLI decides whether to write.
 
 mod data;
+mod page_render;
 pub mod pages;
 mod report;
 mod special;
@@ -16,12 +17,13 @@ use crate::config::Config;
 use crate::error::Diagnostic;
 use crate::front_matter::display_date;
 use crate::load::{self, Kind};
-use crate::markdown::{self, RenderOptions, Rendered};
+use crate::markdown::RenderOptions;
 use crate::output::OutputFile;
 use crate::render::templates::{self, Templates};
 use crate::render::views::{context, ChildView, PageView, SiteView};
-use crate::resolve::links::{relative_href, AnchorCheck, LinkPolicy, PageLinker, SiteIndex};
-use crate::resolve::nav::{LinkView, Nav, NavPage};
+use crate::resolve::links::{relative_href, LinkPolicy, SiteIndex};
+use crate::resolve::nav::{LinkView, Nav, NavNode, NavPage};
+use page_render::RenderedPage;
 pub use pages::{Page, PageKind};
 pub use report::Report;
 use special::{alias_path, not_found_page, redirect_page, sitemap};
@@ -37,12 +39,6 @@ impl Outcome {
     pub fn errors(&self) -> usize {
         self.diagnostics.iter().filter(|d| d.is_error()).count()
     }
-}
-
-struct RenderedPage {
-    rendered: Rendered,
-    anchors: Vec<AnchorCheck>,
-    externals: BTreeSet<String>,
 }
 
 /// Runs the whole pipeline. Err only for I/O trouble outside the content (exit code 2).
@@ -114,56 +110,20 @@ pub fn build(cfg: &Config) -> Result<Outcome, String> {
         highlight: cfg.highlight,
         smart_punctuation: cfg.smart_punctuation,
     };
+    let shared = page_render::Shared {
+        index: &index,
+        data: &data,
+        cfg,
+        opts,
+        root_canon: cfg
+            .root
+            .canonicalize()
+            .map_err(|e| format!("{}: {e}", cfg.root.display()))?,
+    };
     let rendered: Vec<(RenderedPage, Vec<Diagnostic>)> = pages
         .par_iter()
         .map(|p| {
-            let mut linker = PageLinker::new(&index, &p.id, &p.display, &p.url);
-            let counter = std::cell::Cell::new(0usize);
-            let hook = |rel: &str, alt: &str| {
-                counter.set(counter.get() + 1);
-                data.bound_figure(rel, alt, &p.url, 100 + counter.get())
-                    .map(|h| format!("<!--td-fig-->{h}<!--/td-fig-->"))
-            };
-            linker.diagram_hook = Some(&hook);
-            let body = p.text.get(p.body_offset..).unwrap_or("");
-            let body_line = p
-                .text
-                .get(..p.body_offset)
-                .map(|t| t.matches('\n').count() + 1)
-                .unwrap_or(1);
-            let dir = p.id.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
-            let (body, directives, mut page_diags) =
-                crate::directives::extract(&p.display, body, body_line, dir);
-            let full = format!("{}{}", p.text.get(..p.body_offset).unwrap_or(""), body);
-            let mut rendered = markdown::render(&full, p.body_offset, &body, opts, &linker);
-            for (n, d) in directives.iter().enumerate() {
-                let html = match data.directive(d, &p.display, &p.url, n) {
-                    Ok(h) => h,
-                    Err(e) => {
-                        page_diags.push(e);
-                        String::new()
-                    }
-                };
-                rendered.html =
-                    rendered
-                        .html
-                        .replacen(&crate::directives::placeholder(n), &html, 1);
-            }
-            if rendered.html.contains("<!--td-fig-->") {
-                rendered.html = rendered
-                    .html
-                    .replace("<p><!--td-fig-->", "")
-                    .replace("<!--/td-fig--></p>", "")
-                    .replace("<!--td-fig-->", "")
-                    .replace("<!--/td-fig-->", "");
-            }
-            let rp = RenderedPage {
-                rendered,
-                anchors: linker.anchors.into_inner(),
-                externals: linker.externals.into_inner(),
-            };
-            page_diags.extend(linker.diags.into_inner());
-            (rp, page_diags)
+            page_render::render_page(&shared, &p.id, &p.display, &p.url, &p.text, p.body_offset)
         })
         .collect();
     let mut outputs: Vec<RenderedPage> = Vec::with_capacity(rendered.len());
@@ -219,7 +179,7 @@ pub fn build(cfg: &Config) -> Result<Outcome, String> {
             landing: p.landing,
         })
         .collect();
-    let nav = Nav::from_folders(&nav_pages);
+    let nav = build_nav(cfg, &files, &pages, &nav_pages, &index, &mut diags);
     lap("resolve", &mut timings);
 
     // Render templates.
@@ -334,10 +294,14 @@ pub fn build(cfg: &Config) -> Result<Outcome, String> {
         for p in &pages {
             for alias in &p.fm.aliases {
                 match alias_path(alias) {
-                    Some(a) => match redirect_page(tpl, &site_view, &a, &p.url, cfg) {
-                        Ok(f) => out_files.push(f),
-                        Err(e) => diags.push(Diagnostic::error(&p.display, 0, 0, "template", e)),
-                    },
+                    Some(a) => {
+                        match redirect_page(tpl, &site_view, &a, special::To::Page(&p.url), cfg) {
+                            Ok(f) => out_files.push(f),
+                            Err(e) => {
+                                diags.push(Diagnostic::error(&p.display, 0, 0, "template", e))
+                            }
+                        }
+                    }
                     None => diags.push(Diagnostic::error(
                         &p.display,
                         1,
@@ -347,6 +311,11 @@ pub fn build(cfg: &Config) -> Result<Outcome, String> {
                     )),
                 }
             }
+        }
+        for f in files.iter().filter(|f| f.kind == Kind::Redirects) {
+            let (outs, d) = special::learn_redirects(tpl, &site_view, f, &pages, cfg);
+            out_files.extend(outs);
+            diags.extend(d);
         }
         match not_found_page(tpl, &site_view, &nav, &url_of, cfg) {
             Ok(f) => out_files.push(f),
@@ -403,6 +372,82 @@ pub fn build(cfg: &Config) -> Result<Outcome, String> {
         diagnostics: diags,
         report,
     })
+}
+
+/// The navigation tree: a root `toc.yml`/`TOC.yml` wins, then `[[nav]]` in the config,
+/// then the folder tree.
+fn build_nav(
+    cfg: &Config,
+    files: &[load::SourceFile],
+    pages: &[Page],
+    nav_pages: &[NavPage],
+    index: &SiteIndex,
+    diags: &mut Vec<Diagnostic>,
+) -> Nav {
+    let home = pages
+        .iter()
+        .find(|p| p.url.is_empty())
+        .map(|p| p.id.as_str());
+    if let Some(toc) = files
+        .iter()
+        .filter(|f| f.kind == Kind::Toc && !f.rel.contains('/'))
+        .min_by(|a, b| a.rel.cmp(&b.rel))
+    {
+        match load::text(toc)
+            .map_err(|d| vec![d])
+            .and_then(|t| crate::docfx::parse_toc(&toc.display, t))
+        {
+            Ok(items) => {
+                return Nav::new(
+                    crate::resolve::toc_nav::nodes(&items, "", &toc.display, index, diags),
+                    home,
+                )
+            }
+            Err(d) => diags.extend(d),
+        }
+    }
+    if !cfg.nav.is_empty() {
+        return Nav::new(config_nav(&cfg.nav, pages, diags), home);
+    }
+    Nav::from_folders(nav_pages)
+}
+
+fn config_nav(
+    entries: &[crate::config::NavEntry],
+    pages: &[Page],
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<NavNode> {
+    entries
+        .iter()
+        .map(|e| {
+            let page = e.path.as_ref().and_then(|p| {
+                let rel =
+                    crate::resolve::links::normalize(p.trim_start_matches('/')).unwrap_or_default();
+                let found = pages.iter().find(|pg| pg.id == rel);
+                if found.is_none() {
+                    diags.push(Diagnostic::error(
+                        crate::config::CONFIG_FILE,
+                        0,
+                        0,
+                        "nav",
+                        format!("[[nav]] path `{p}` is not a page of this site"),
+                    ));
+                }
+                found
+            });
+            NavNode {
+                title: e
+                    .title
+                    .clone()
+                    .or_else(|| page.map(|p| p.title.clone()))
+                    .unwrap_or_default(),
+                page: page.map(|p| p.id.clone()),
+                url: e.url.clone(),
+                expanded: false,
+                children: config_nav(&e.children, pages, diags),
+            }
+        })
+        .collect()
 }
 
 fn parent_url(url: &str) -> String {

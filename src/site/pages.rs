@@ -46,8 +46,14 @@ fn split_path(rel: &str) -> (&str, &str) {
 pub fn parse(files: &[SourceFile]) -> (Vec<Page>, Vec<Diagnostic>) {
     let results: Vec<(Option<Page>, Vec<Diagnostic>)> = files
         .par_iter()
-        .filter(|f| f.kind == Kind::Markdown)
-        .map(parse_one)
+        .filter(|f| f.kind == Kind::Markdown || (f.kind == Kind::Data && is_yaml(&f.rel)))
+        .map(|f| {
+            if f.kind == Kind::Markdown {
+                parse_one(f)
+            } else {
+                parse_learn(f)
+            }
+        })
         .collect();
     let mut pages = Vec::new();
     let mut diags = Vec::new();
@@ -104,6 +110,58 @@ fn parse_one(f: &SourceFile) -> (Option<Page>, Vec<Diagnostic>) {
         kind: PageKind::Markdown,
     };
     (Some(page), warnings)
+}
+
+fn is_yaml(rel: &str) -> bool {
+    let lower = rel.to_ascii_lowercase();
+    lower.ends_with(".yml") || lower.ends_with(".yaml")
+}
+
+/// A Learn YAML page (`### YamlMime:Landing` or `### YamlMime:FAQ`); other YAML is data.
+fn parse_learn(f: &SourceFile) -> (Option<Page>, Vec<Diagnostic>) {
+    let Ok(text) = load::text(f) else {
+        return (None, Vec::new());
+    };
+    match crate::docfx::parse_learn_yaml(&f.display, text) {
+        Ok(Some(lp)) => {
+            let mut fm = FrontMatter {
+                title: Some(lp.title.clone()),
+                description: lp.description.clone(),
+                ..FrontMatter::default()
+            };
+            let mut warnings = Vec::new();
+            for (k, v) in lp.metadata {
+                if k == "ms.date" {
+                    if let Some(d) = v.as_str() {
+                        // index.yml may list several dates ("09/22/2020, 07/13/2022"): the latest counts.
+                        match d.split(',').map(front_matter::parse_date).collect::<Option<Vec<_>>>().and_then(|v| v.into_iter().max()) {
+                            Some(iso) => fm.date = Some(iso),
+                            None => warnings.push(Diagnostic::warning(&f.display, 0, 0, "date", format!("`ms.date: {d}` is not a date trustdoc understands; it is ignored"))),
+                        }
+                    }
+                }
+                fm.extra.insert(k, v);
+            }
+            let kind = match lp.kind {
+                crate::docfx::LearnKind::Landing => PageKind::Landing,
+                crate::docfx::LearnKind::Faq => PageKind::Faq,
+            };
+            let page = Page {
+                id: f.rel.clone(),
+                display: f.display.clone(),
+                url: String::new(),
+                landing: false,
+                fm,
+                title: lp.title,
+                text: lp.markdown,
+                body_offset: 0,
+                kind,
+            };
+            (Some(page), warnings)
+        }
+        Ok(None) => (None, Vec::new()),
+        Err(d) => (None, d),
+    }
 }
 
 /// A `# Heading` at the top of the body, used as the title when front matter has none.

@@ -25,23 +25,30 @@ pub(super) fn alias_path(alias: &str) -> Option<String> {
     (!a.is_empty() && crate::output::safe_relative(&path)).then(|| format!("{a}/"))
 }
 
+/// Where a redirect goes: a page of this site (its URL folder) or a URL kept as written.
+pub(super) enum To<'a> {
+    Page(&'a str),
+    Url(&'a str),
+}
+
 pub(super) fn redirect_page(
     tpl: &Templates,
     site: &SiteView,
     from_url: &str,
-    to_url: &str,
+    to: To,
     cfg: &Config,
 ) -> Result<OutputFile, String> {
     let root = relative_href(from_url, "");
     let extra = BTreeMap::new();
-    let mut view = PageView::bare(
-        "redirect",
-        "Redirecting",
-        format!("{}{}", cfg.base_url, to_url),
-        from_url,
-        &extra,
-    );
-    view.redirect_to = Some(relative_href(from_url, to_url));
+    let (permalink, href) = match to {
+        To::Page(url) => (
+            format!("{}{}", cfg.base_url, url),
+            relative_href(from_url, url),
+        ),
+        To::Url(u) => (u.to_string(), u.to_string()),
+    };
+    let mut view = PageView::bare("redirect", "Redirecting", permalink, from_url, &extra);
+    view.redirect_to = Some(href);
     tpl.render("redirect.html", &context(site, &root, &[], &view))
         .map(|h| OutputFile::new(format!("{from_url}index.html"), h))
 }
@@ -93,4 +100,72 @@ pub(super) fn sitemap(cfg: &Config, pages: &[Page]) -> String {
     }
     s.push_str("</urlset>\n");
     s
+}
+
+/// `.openpublishing.redirection.json`: each retired article gets a redirect page at the
+/// URL it would have had. Sources are repository paths (`/articles/set/old.md`); the
+/// shortest tail whose folder exists in this site names the page. A target that ends in
+/// the name of one of our pages goes there; anything else is kept as written.
+pub(super) fn learn_redirects(
+    tpl: &Templates,
+    site: &SiteView,
+    file: &crate::load::SourceFile,
+    pages: &[Page],
+    cfg: &Config,
+) -> (Vec<OutputFile>, Vec<crate::error::Diagnostic>) {
+    use crate::error::Diagnostic;
+    let mut out = Vec::new();
+    let text = match crate::load::text(file) {
+        Ok(t) => t,
+        Err(d) => return (out, vec![d]),
+    };
+    let redirects = match crate::docfx::parse_redirects(&file.display, text) {
+        Ok(r) => r,
+        Err(d) => return (out, d),
+    };
+    let dir = file
+        .rel
+        .rsplit_once('/')
+        .map(|(d, _)| format!("{d}/"))
+        .unwrap_or_default();
+    let mut diags = Vec::new();
+    for r in redirects {
+        let segs: Vec<&str> = r.source.split('/').filter(|s| !s.is_empty()).collect();
+        let Some(name) = segs.last() else { continue };
+        let stem = name.rsplit_once('.').map(|(s, _)| s).unwrap_or(name);
+        let from_url = format!("{dir}{stem}/");
+        if pages.iter().any(|p| p.url == from_url) {
+            diags.push(Diagnostic::warning(
+                &file.display,
+                r.line,
+                0,
+                "redirects",
+                format!(
+                    "{} still exists as a page; its redirect is not written",
+                    r.source
+                ),
+            ));
+            continue;
+        }
+        let target_name = r
+            .target
+            .trim_end_matches('/')
+            .rsplit('/')
+            .next()
+            .unwrap_or("");
+        let local = pages.iter().find(|p| {
+            let id_stem = p.id.rsplit('/').next().unwrap_or(&p.id);
+            let id_stem = id_stem.rsplit_once('.').map(|(s, _)| s).unwrap_or(id_stem);
+            !target_name.is_empty() && id_stem == target_name
+        });
+        let to = match local {
+            Some(p) => To::Page(&p.url),
+            None => To::Url(&r.target),
+        };
+        match redirect_page(tpl, site, &from_url, to, cfg) {
+            Ok(f) => out.push(f),
+            Err(e) => diags.push(Diagnostic::error(&file.display, r.line, 0, "template", e)),
+        }
+    }
+    (out, diags)
 }
