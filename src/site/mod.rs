@@ -119,11 +119,21 @@ pub fn build(cfg: &Config) -> Result<Outcome, String> {
             .root
             .canonicalize()
             .map_err(|e| format!("{}: {e}", cfg.root.display()))?,
+        pivot_groups: pivot_groups(&files, &mut diags),
     };
     let rendered: Vec<(RenderedPage, Vec<Diagnostic>)> = pages
         .par_iter()
         .map(|p| {
-            page_render::render_page(&shared, &p.id, &p.display, &p.url, &p.text, p.body_offset)
+            let zones = p.fm.zone_pivot_groups.as_deref();
+            page_render::render_page(
+                &shared,
+                &p.id,
+                &p.display,
+                &p.url,
+                &p.text,
+                p.body_offset,
+                zones,
+            )
         })
         .collect();
     let mut outputs: Vec<RenderedPage> = Vec::with_capacity(rendered.len());
@@ -372,6 +382,21 @@ pub fn build(cfg: &Config) -> Result<Outcome, String> {
         diagnostics: diags,
         report,
     })
+}
+
+/// The shallowest `zone-pivot-groups.yml` of the site, parsed.
+fn pivot_groups(
+    files: &[load::SourceFile],
+    diags: &mut Vec<Diagnostic>,
+) -> Option<crate::docfx::PivotGroups> {
+    let file = files
+        .iter()
+        .filter(|f| f.rel.rsplit('/').next() == Some("zone-pivot-groups.yml"))
+        .min_by_key(|f| (f.rel.matches('/').count(), f.rel.clone()))?;
+    let text = load::text(file).map_err(|d| diags.push(d)).ok()?;
+    crate::docfx::parse_pivot_groups(&file.display, text)
+        .map_err(|d| diags.extend(d))
+        .ok()
 }
 
 /// The navigation tree: a root `toc.yml`/`TOC.yml` wins, then `[[nav]]` in the config,

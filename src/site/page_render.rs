@@ -25,6 +25,8 @@ pub(super) struct Shared<'a> {
     pub opts: RenderOptions,
     /// Canonical site root: every file read must resolve inside it.
     pub root_canon: PathBuf,
+    /// `zone-pivot-groups.yml`, when the site has one.
+    pub pivot_groups: Option<docfx::PivotGroups>,
 }
 
 pub(super) struct RenderedPage {
@@ -34,6 +36,8 @@ pub(super) struct RenderedPage {
 }
 
 /// Renders the page with source id `id` (content-relative) at URL folder `url`.
+/// `zone_groups` is the page's `zone_pivot_groups` front matter value.
+#[allow(clippy::too_many_arguments)]
 pub(super) fn render_page(
     sh: &Shared,
     id: &str,
@@ -41,7 +45,24 @@ pub(super) fn render_page(
     url: &str,
     text: &str,
     body_offset: usize,
+    zone_groups: Option<&str>,
 ) -> (RenderedPage, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let pivots = match (zone_groups, &sh.pivot_groups) {
+        (Some(names), Some(groups)) => {
+            let names: Vec<&str> = names
+                .split(',')
+                .map(str::trim)
+                .filter(|n| !n.is_empty())
+                .collect();
+            let (cfg, unknown) = groups.config_for(&names);
+            for u in unknown {
+                diags.push(Diagnostic::warning(disp, 1, 1, "zone-pivots", format!("zone_pivot_groups names `{u}`, which zone-pivot-groups.yml does not define")));
+            }
+            cfg
+        }
+        _ => PivotConfig::default(),
+    };
     let mut linker = PageLinker::new(sh.index, id, disp, url);
     let counter = Cell::new(0usize);
     let hook = |rel: &str, alt: &str| {
@@ -55,9 +76,11 @@ pub(super) fn render_page(
         sh,
         linker: &linker,
         chain: vec![id.to_string()],
+        pivots: &pivots,
         diags: RefCell::new(Vec::new()),
     };
-    let (html_rendered, mut diags) = host.render(id, disp, text, body_offset);
+    let (html_rendered, more) = host.render(id, disp, text, body_offset);
+    diags.extend(more);
     diags.extend(host.diags.into_inner());
     let rp = RenderedPage {
         rendered: html_rendered,
@@ -73,6 +96,7 @@ struct SiteHost<'a, 'b> {
     linker: &'b PageLinker<'a>,
     /// Source ids of the page and the includes being rendered, outermost first.
     chain: Vec<String>,
+    pivots: &'b PivotConfig,
     diags: RefCell<Vec<Diagnostic>>,
 }
 
@@ -217,6 +241,7 @@ impl Host for SiteHost<'_, '_> {
             sh: self.sh,
             linker: &linker,
             chain,
+            pivots: self.pivots,
             diags: RefCell::new(Vec::new()),
         };
         let body_offset = crate::front_matter::split(display_path, text)
