@@ -24,16 +24,31 @@ fn docfx_constructs_render() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     let home = s.out("index.html");
     assert!(home.contains("td-alert td-alert-tip"), "alert");
-    assert!(home.contains("Run the <strong>shared</strong> step first."), "include rendered");
-    assert!(home.contains("href=\"setup/#install\""), "link in alert rewritten");
+    assert!(
+        home.contains("Run the <strong>shared</strong> step first."),
+        "include rendered"
+    );
+    assert!(
+        home.contains("href=\"setup/#install\""),
+        "link in alert rewritten"
+    );
     assert!(home.contains("November 4, 2021"));
     let setup = s.out("setup/index.html");
     assert!(setup.contains("class=\"td-tabs\""), "tabs");
     assert!(setup.contains("class=\"td-zone\""), "zone pivot");
-    assert!(setup.contains("aria-describedby"), "complex image long description");
-    assert!(setup.contains("src=\"../media/flow.png\""), "image path from the page's URL");
+    assert!(
+        setup.contains("aria-describedby"),
+        "complex image long description"
+    );
+    assert!(
+        setup.contains("src=\"../media/flow.png\""),
+        "image path from the page's URL"
+    );
     assert!(setup.contains("Tasks"), "sidebar from TOC.yml");
-    assert!(setup.contains("../other-docset/page.md"), "other doc set kept as a link");
+    assert!(
+        setup.contains("../other-docset/page.md"),
+        "other doc set kept as a link"
+    );
 }
 
 #[test]
@@ -41,7 +56,10 @@ fn include_cycle_and_escape_are_refused() {
     let s = learn_site();
     s.file("includes/a.md", "[!INCLUDE [b](b.md)]\n")
         .file("includes/b.md", "[!INCLUDE [a](a.md)]\n")
-        .file("loop.md", "# Loop\n\n[!INCLUDE [a](includes/a.md)]\n\n[!INCLUDE [x](../../../etc/passwd)]\n");
+        .file(
+            "loop.md",
+            "# Loop\n\n[!INCLUDE [a](includes/a.md)]\n\n[!INCLUDE [x](../../../etc/passwd)]\n",
+        );
     let r = s.build();
     assert_eq!(r.code, 1, "{}", r.stderr);
     assert!(r.stderr.contains("include cycle"), "{}", r.stderr);
