@@ -2,6 +2,7 @@
 pub mod highlight;
 pub mod lenient;
 pub mod render;
+pub mod sanitize;
 pub mod slug;
 
 pub use render::{render, Linker, RenderOptions, Rendered, TocEntry};

@@ -3,7 +3,7 @@
 //! `Host` lives here too: it reads includes and `:::code` sources (never outside the site
 //! root), renders fragments through this same function, and checks their links.
 
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
@@ -64,12 +64,14 @@ pub(super) fn render_page(
         _ => PivotConfig::default(),
     };
     let mut linker = PageLinker::new(sh.index, id, disp, url);
-    let counter = Cell::new(0usize);
+    // Figures for bound images wait behind placeholders until the author's HTML has been
+    // sanitised (safe mode), so generated SVG is never filtered.
+    let figs: RefCell<Vec<String>> = RefCell::new(Vec::new());
     let hook = |rel: &str, alt: &str| {
-        counter.set(counter.get() + 1);
-        sh.data
-            .bound_figure(rel, alt, url, 100 + counter.get())
-            .map(|h| format!("<!--td-fig-->{h}<!--/td-fig-->"))
+        let n = figs.borrow().len();
+        let html = sh.data.bound_figure(rel, alt, url, 100 + n)?;
+        figs.borrow_mut().push(html);
+        Some(fig_placeholder(n))
     };
     linker.diagram_hook = Some(&hook);
     let host = SiteHost {
@@ -77,6 +79,7 @@ pub(super) fn render_page(
         linker: &linker,
         chain: vec![id.to_string()],
         pivots: &pivots,
+        figs: &figs,
         diags: RefCell::new(Vec::new()),
     };
     let (html_rendered, more) = host.render(id, disp, text, body_offset);
@@ -97,7 +100,12 @@ struct SiteHost<'a, 'b> {
     /// Source ids of the page and the includes being rendered, outermost first.
     chain: Vec<String>,
     pivots: &'b PivotConfig,
+    figs: &'b RefCell<Vec<String>>,
     diags: RefCell<Vec<Diagnostic>>,
+}
+
+fn fig_placeholder(n: usize) -> String {
+    format!("<!--tdf:{n}-->")
 }
 
 impl SiteHost<'_, '_> {
@@ -126,6 +134,9 @@ impl SiteHost<'_, '_> {
         let full = pre.text;
         let body = full.get(body_offset..).unwrap_or("");
         let mut rendered = markdown::render(&full, body_offset, body, self.sh.opts, self.linker);
+        if self.sh.cfg.safe {
+            rendered.html = markdown::sanitize::clean(&rendered.html);
+        }
         for (n, d) in directives.iter().enumerate() {
             let html = self
                 .sh
@@ -140,14 +151,13 @@ impl SiteHost<'_, '_> {
                 .replacen(&crate::directives::placeholder(n), &html, 1);
         }
         rendered.html = docfx::swap_placeholders(&rendered.html, &pre.blocks);
-        if rendered.html.contains("<!--td-fig-->") {
-            // A bound image stands alone in its paragraph; the figure replaces the paragraph.
-            rendered.html = rendered
-                .html
-                .replace("<p><!--td-fig-->", "")
-                .replace("<!--/td-fig--></p>", "")
-                .replace("<!--td-fig-->", "")
-                .replace("<!--/td-fig-->", "");
+        for (n, fig) in self.figs.borrow().iter().enumerate() {
+            let ph = fig_placeholder(n);
+            if rendered.html.contains(&ph) {
+                // A bound image stands alone in its paragraph; the figure replaces the paragraph.
+                let html = rendered.html.replace(&format!("<p>{ph}</p>"), fig);
+                rendered.html = html.replace(&ph, fig);
+            }
         }
         (rendered, diags)
     }
@@ -242,6 +252,7 @@ impl Host for SiteHost<'_, '_> {
             linker: &linker,
             chain,
             pivots: self.pivots,
+            figs: self.figs,
             diags: RefCell::new(Vec::new()),
         };
         let body_offset = crate::front_matter::split(display_path, text)
