@@ -11,7 +11,7 @@
 use super::doc::{content_start, continuation, list_marker_end, skip_quote_markers, Doc};
 use super::scan::{self, Quote};
 use super::{attr, esc, parse_attributes};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Deeper nesting than this is left as plain quotes (with a warning).
 const MAX_PASSES: usize = 16;
@@ -37,8 +37,17 @@ pub(crate) fn run(doc: &mut Doc) {
     for _ in 0..MAX_PASSES {
         let a = scan::analyze(&doc.analysis_text(), doc.body_start);
         let mut converted_until: Option<usize> = None;
+        // Deeply nested quotes share their first line; look at each line once, and only copy
+        // lines that can hold a marker (`[!`), so 100,000 nested quotes stay linear.
+        let mut may_mark: BTreeMap<usize, bool> = BTreeMap::new();
         for q in &a.quotes {
             if converted_until.is_some_and(|end| q.first <= end) || q.first < doc.body_start {
+                continue;
+            }
+            if !*may_mark
+                .entry(q.first)
+                .or_insert_with(|| doc.text(q.first).contains("[!"))
+            {
                 continue;
             }
             let line = doc.text(q.first).to_string();
