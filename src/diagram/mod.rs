@@ -23,7 +23,45 @@ mod tests;
 use crate::compare::access::AccessMatrix;
 use crate::compare::model::{Comparison, Model};
 
-pub use raster::{rasterize, rasterize_scales};
+pub use raster::{is_rendering_of, rasterize, rasterize_scales};
+
+/// The files one diagram becomes: standalone SVG, PNG at 1x and at 2x.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DiagramFiles {
+    pub svg: String,
+    pub png1: Vec<u8>,
+    pub png2: Vec<u8>,
+}
+
+/// Draws `show` and rasterises it at 1x and 2x. `previous` may hand back the PNG bytes an
+/// earlier build wrote for a scale; they are kept when [`is_rendering_of`] confirms they
+/// came from this very SVG, so an unchanged diagram is not drawn again.
+pub fn render_files(
+    cmp: &Comparison,
+    access: &AccessMatrix,
+    show: Show,
+    opts: &DiagramOptions,
+    previous: &(dyn Fn(f32) -> Option<Vec<u8>> + Sync),
+) -> Result<DiagramFiles, String> {
+    let dia = render(cmp, access, show, opts)?;
+    let svg = &dia.svg_standalone;
+    let kept = |scale: f32| previous(scale).filter(|png| is_rendering_of(png, svg, scale));
+    let (png1, png2) = match (kept(1.0), kept(2.0)) {
+        (Some(a), Some(b)) => (a, b),
+        _ => {
+            let mut pngs = rasterize_scales(svg, &[1.0, 2.0])?.into_iter();
+            let (Some(a), Some(b)) = (pngs.next(), pngs.next()) else {
+                return Err("the rasteriser returned fewer images than asked".into());
+            };
+            (a, b)
+        }
+    };
+    Ok(DiagramFiles {
+        svg: dia.svg_standalone,
+        png1,
+        png2,
+    })
+}
 
 /// Which part of a comparison to draw.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -3,6 +3,7 @@
 //! 2x, and the PNG written at each path an `image` binding names).
 
 use std::collections::BTreeMap;
+use std::path::Path;
 
 use rayon::prelude::*;
 
@@ -174,7 +175,9 @@ impl Data {
 
     /// Every diagram file: for each comparison, all models and each model (SVG, PNG, PNG 2x),
     /// and a PNG at every bound image path.
-    pub fn files(&self) -> (Vec<OutputFile>, Vec<Diagnostic>) {
+    /// PNGs already in `previous` (the last build's output folder) are kept when they
+    /// record the same SVG source, so a rebuild only draws diagrams that changed.
+    pub fn files(&self, previous: Option<&Path>) -> (Vec<OutputFile>, Vec<Diagnostic>) {
         let mut jobs: Vec<(String, String, String)> = Vec::new();
         for (rel, (cmp, _)) in &self.comparisons {
             jobs.push((rel.clone(), "all".into(), diagram_base(rel, cmp, "all")));
@@ -194,21 +197,22 @@ impl Data {
                     id_prefix: format!("td-{}-{}", slug(&cmp.id), slug(show)),
                     title: None,
                 };
-                let dia = diagram::render(cmp, access, show_of(show), &opts).map_err(fail)?;
-                let mut pngs = diagram::rasterize_scales(&dia.svg_standalone, &[1.0, 2.0])
-                    .map_err(fail)?
-                    .into_iter();
-                let (Some(png1), Some(png2)) = (pngs.next(), pngs.next()) else {
-                    return Err(fail(
-                        "the rasteriser returned fewer images than asked".into(),
-                    ));
+                let earlier = |scale: f32| {
+                    let name = if scale == 1.0 {
+                        format!("{base}.png")
+                    } else {
+                        format!("{base}@{scale}x.png")
+                    };
+                    read_previous(previous?, &name)
                 };
+                let files = diagram::render_files(cmp, access, show_of(show), &opts, &earlier)
+                    .map_err(fail)?;
                 Ok(DiagramFiles {
                     key: (rel.clone(), show.clone()),
                     base: base.clone(),
-                    png1,
-                    png2,
-                    svg: dia.svg_standalone.into_bytes(),
+                    png1: files.png1,
+                    png2: files.png2,
+                    svg: files.svg.into_bytes(),
                 })
             })
             .collect();
@@ -241,6 +245,16 @@ struct DiagramFiles {
     svg: Vec<u8>,
     png1: Vec<u8>,
     png2: Vec<u8>,
+}
+
+/// A regular file (not a symbolic link) of the previous output, at most 64 MB.
+fn read_previous(dir: &Path, rel: &str) -> Option<Vec<u8>> {
+    let path = dir.join(rel);
+    let meta = std::fs::symlink_metadata(&path).ok()?;
+    if !meta.is_file() || meta.len() > 64 << 20 {
+        return None;
+    }
+    std::fs::read(path).ok()
 }
 
 fn slug(s: &str) -> String {

@@ -335,9 +335,10 @@ pub fn build(cfg: &Config) -> Result<Outcome, String> {
     lap("render-templates", &mut timings);
 
     // Diagrams, static files, assets and site files.
-    let (diagram_files, d) = data.files();
+    let (diagram_files, d) = data.files(Some(&cfg.output_dir));
     diags.extend(d);
     out_files.extend(diagram_files);
+    lap("diagrams", &mut timings);
     for f in files.iter().filter(|f| f.kind == Kind::Static) {
         out_files.push(OutputFile::new(f.rel.clone(), f.bytes.clone()));
     }
