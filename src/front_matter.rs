@@ -103,7 +103,18 @@ pub fn parse(
                         .location()
                         .map(|loc| (loc.line() as usize, loc.column() as usize))
                         .unwrap_or((0, 0));
-                    let msg = first_sentence(&e.to_string());
+                    // Alias and snippet wrappers only add positions; the innermost error
+                    // is the message. Its own "line N column M" would be block-relative.
+                    let mut inner = &e;
+                    while let serde_saphyr::Error::AliasError { error, .. }
+                    | serde_saphyr::Error::WithSnippet { error, .. } = inner
+                    {
+                        inner = error;
+                    }
+                    let msg = first_sentence(&serde_saphyr::MessageFormatter::format_message(
+                        &serde_saphyr::UserMessageFormatter,
+                        inner,
+                    ));
                     Diagnostic::error(
                         path,
                         first_line + l.saturating_sub(1),

@@ -139,3 +139,32 @@ pub fn assert_error_at(r: &Run, at: &str) {
     assert_eq!(r.code, 1, "{}", r.stderr);
     assert!(r.stderr.contains(at), "expected `{at}` in:\n{}", r.stderr);
 }
+
+/// A small site that builds; then `files` are written into it and it is built again. Asserts
+/// the second build exits 1 with `at` in its messages and leaves `public/` byte-identical.
+pub fn fails_at(files: &[(&str, &str)], at: &str) -> (TestSite, Run) {
+    let s = TestSite::nested();
+    s.file("trustdoc.toml", "title = \"T\"\n")
+        .file("content/index.md", "# Home\n");
+    let r = s.fails_keeping_output(1, |s| {
+        for (rel, text) in files {
+            s.file(rel, text);
+        }
+    });
+    assert!(r.stderr.contains(at), "expected `{at}` in:\n{}", r.stderr);
+    (s, r)
+}
+
+/// Text put in files outside the site root; it must never reach the output.
+pub const SENTINEL: &str = "SENTINEL-7f3a-outside-the-root";
+
+/// Asserts no file under `dir` contains `SENTINEL`.
+pub fn assert_no_sentinel(dir: &Path) {
+    for (path, bytes) in snapshot_tree(dir) {
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(
+            !text.contains(SENTINEL),
+            "{path} holds text from outside the root"
+        );
+    }
+}
