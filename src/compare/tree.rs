@@ -56,6 +56,28 @@ impl Value {
     }
 }
 
+/// Strings and keys holding a character XML cannot carry (C0 controls other than tab and
+/// line breaks, U+FFFE, U+FFFF): names end up in SVG, which would then not parse. Each
+/// string is reported once, with the first such character.
+pub(crate) fn unprintable(node: &Node, out: &mut Vec<(Pos, char)>) {
+    let bad = |s: &str| {
+        s.chars().find(|&c| {
+            (c < ' ' && !matches!(c, '\t' | '\n' | '\r')) || matches!(c, '\u{fffe}' | '\u{ffff}')
+        })
+    };
+    match &node.value {
+        Value::Str(s) => out.extend(bad(s).map(|c| (node.pos, c))),
+        Value::List(items) => items.iter().for_each(|n| unprintable(n, out)),
+        Value::Map(entries) => {
+            for e in entries {
+                out.extend(bad(&e.key).map(|c| (e.key_pos, c)));
+                unprintable(&e.node, out);
+            }
+        }
+        _ => {}
+    }
+}
+
 /// A syntax error with its position (1-based; 0 = unknown).
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct SyntaxError {
