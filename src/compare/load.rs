@@ -228,15 +228,7 @@ pub(crate) fn from_tree(file: &str, root: &Node) -> Result<Comparison, Vec<Diagn
         file,
         diags: Vec::new(),
     };
-    let mut unprintable = Vec::new();
-    super::tree::unprintable(root, &mut unprintable);
-    for (pos, c) in unprintable {
-        let msg = format!(
-            "this text holds the control character U+{:04X}, which HTML and SVG cannot carry; remove it",
-            c as u32
-        );
-        cx.err(pos, msg);
-    }
+    cx.diags.extend(super::tree::unprintable_errors(file, root));
     let Some(top) = obj(&mut cx, root, "", TOP_KEYS) else {
         return Err(cx.diags);
     };

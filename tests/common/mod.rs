@@ -1,6 +1,8 @@
 //! Test helper: a throwaway site on disk, built with the real `trustdoc` binary.
 #![allow(dead_code)]
 
+pub mod markup;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
