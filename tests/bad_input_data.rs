@@ -214,6 +214,18 @@ fn toc_entry_of_the_wrong_type() {
 }
 
 #[test]
+fn toc_entry_with_a_script_url_is_refused() {
+    let (s, _) = fails_at(
+        &[(
+            "content/toc.yml",
+            "- name: Home\n  href: index.md\n- name: Click\n  href: javascript:alert(1)\n",
+        )],
+        "content/toc.yml:3:3: error: TOC entry `Click` points at `javascript:alert(1)`",
+    );
+    assert!(!s.out("index.html").contains("javascript:"));
+}
+
+#[test]
 fn learn_faq_with_invalid_yaml() {
     fails_at(
         &[(

@@ -82,7 +82,7 @@ fn alias_outside_the_site_is_refused() {
             "content/al.md",
             "---\naliases: ['../../etc/cron.d/x']\n---\n# A\n",
         )],
-        "error: alias `../../etc/cron.d/x` is not a path inside the site",
+        "content/al.md:2:1: error: alias `../../etc/cron.d/x` is not a path inside the site",
     );
 }
 
