@@ -241,6 +241,18 @@ fn images_outside_the_root_are_never_read_or_copied() {
     s.file("content/img.md", &page);
     let r = s.build();
     assert_eq!(r.code, 0, "{}", r.stderr);
+    // `..` paths (plain and encoded) are named, in Markdown and in `:::image`.
+    for line in [7, 9, 11, 13, 15, 17] {
+        let at = format!("content/img.md:{line}:");
+        assert!(r.stderr.contains(&at), "{at} in {}", r.stderr);
+    }
+    assert!(
+        r.stderr.contains(
+            "points outside the content folder; it is kept as a URL and nothing is copied"
+        ),
+        "{}",
+        r.stderr
+    );
     assert_no_sentinel(&s.root().join("public"));
     assert!(!s.out_path("outside").exists());
 
