@@ -136,6 +136,10 @@ fn hostile_site(safe: bool) -> TestSite {
     let mut body = String::new();
     if safe {
         body.push_str(&format!("# Heading {p}\n\n{p}\n\n"));
+        // Script URLs in DocFX forms; the default build keeps author URLs, with a warning.
+        body.push_str(":::image type=\"content\" source=\"javascript:alert(1)\" alt-text=\"a\" link=\"javascript:alert(2)\":::\n\n");
+        body.push_str(":::image type=\"content\" source=\"pic.png\" alt-text=\"b\" lightbox=\" JavaScript:alert(3)\":::\n\n");
+        body.push_str("> [!VIDEO javascript:alert(4)]\n\n[click](javascript:alert(5))\n\n");
     }
     body.push_str("## Entity &lt;b&gt; heading\n\n");
     body.push_str(&format!(
