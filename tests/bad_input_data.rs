@@ -301,3 +301,15 @@ fn redirect_to_a_script_url_is_refused() {
         "content/.openpublishing.redirection.json:3: error: redirect_url \"javascript:alert(1)\" uses `javascript:`",
     );
 }
+
+#[test]
+fn messages_never_carry_terminal_escapes() {
+    let (_, r) = fails_at(
+        &[(
+            "content/toc.yml",
+            "- name: Home\n  href: index.md\n- name: \"\\e[2J\\e]0;owned\\a\"\n  href: missing.md\n",
+        )],
+        "content/toc.yml:3:3: error: TOC entry `\\u{1b}[2J\\u{1b}]0;owned\\u{7}`",
+    );
+    assert!(!r.stderr.contains('\u{1b}'), "{:?}", r.stderr);
+}
