@@ -233,11 +233,26 @@ pub fn parse_raw(display: &str, bytes: &[u8]) -> Result<RawConfig, Vec<Diagnosti
             l,
             c,
             "config",
-            e.message().trim().to_string(),
+            with_suggestion(e.message().trim()),
         )]
     })?;
     raw.source = text.to_string();
     Ok(raw)
+}
+
+/// serde's "unknown field `titel`, expected one of `title`, …" plus the closest known key.
+fn with_suggestion(msg: &str) -> String {
+    let Some((word, tail)) = msg
+        .strip_prefix("unknown field `")
+        .and_then(|r| r.split_once('`'))
+    else {
+        return msg.to_string();
+    };
+    let known = tail.split('`').skip(1).step_by(2);
+    match crate::compare::suggest(word, known) {
+        Some(s) => format!("{msg}; did you mean `{s}`?"),
+        None => msg.to_string(),
+    }
 }
 
 /// `https://example.org/docs` -> (`https://example.org/docs/`, `/docs/`). A bare path such as
@@ -280,6 +295,14 @@ mod tests {
         let err = parse_raw("trustdoc.toml", b"title = \"x\"\n\ncolour = 3\n").unwrap_err();
         assert_eq!(err[0].line, 3, "{err:?}");
         assert!(err[0].message.contains("colour"), "{err:?}");
+    }
+
+    #[test]
+    fn unknown_key_gets_a_suggestion() {
+        let err = parse_raw("t", b"titel = \"x\"\n").unwrap_err();
+        assert!(err[0].message.ends_with("did you mean `title`?"), "{err:?}");
+        let err = parse_raw("t", b"zzzzzz = 1\n").unwrap_err();
+        assert!(!err[0].message.contains("did you mean"), "{err:?}");
     }
 
     #[test]

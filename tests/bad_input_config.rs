@@ -34,6 +34,11 @@ fn config_unknown_key_names_it_and_the_expected_keys() {
         "trustdoc.toml:3:1: error: unknown field `theme`, expected one of",
     );
     assert!(r.stderr.contains("`title`"), "{}", r.stderr);
+    let s = site("title = \"T\"\n[markdown]\nhighlite = true\n");
+    assert_error_at(
+        &s.build(),
+        "trustdoc.toml:3:1: error: unknown field `highlite`, expected `highlight` or `smart_punctuation`; did you mean `highlight`?",
+    );
 }
 
 #[test]
