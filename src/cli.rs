@@ -131,7 +131,7 @@ fn build(root: &Path, ov: &Overrides, report: Option<&Path>, quiet: bool, write:
     }
     let cfg = match Config::load(root, ov) {
         Ok(c) => c,
-        Err(ConfigError::Io(msg)) => {
+        Err(ConfigError::Io(msg) | ConfigError::Usage(msg)) => {
             eprintln!("error: {msg}");
             return 2;
         }

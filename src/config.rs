@@ -1,12 +1,18 @@
 //! Site configuration: the optional `trustdoc.toml`, read into `RawConfig` (exactly the
 //! keys a user may write; unknown keys are errors with their line) and turned into a
-//! validated `Config` together with the command-line overrides.
+//! validated `Config` together with the command-line overrides. Folder keys are checked
+//! for containment here, before anything is read or written: the content folder stays
+//! inside the site root, and the output folder (which a build replaces wholesale) can
+//! never be the root, hold it, or hold or sit among the sources.
 
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
+use toml::Spanned;
 
 use crate::error::{Diagnostic, LineIndex};
+
+mod paths;
 
 pub const CONFIG_FILE: &str = "trustdoc.toml";
 
@@ -15,17 +21,30 @@ pub const CONFIG_FILE: &str = "trustdoc.toml";
 pub struct RawConfig {
     pub title: Option<String>,
     pub description: Option<String>,
-    pub base_url: Option<String>,
+    pub base_url: Option<Spanned<String>>,
     pub language: Option<String>,
-    pub content_dir: Option<String>,
-    pub output_dir: Option<String>,
-    pub docset_root: Option<String>,
+    pub content_dir: Option<Spanned<String>>,
+    pub output_dir: Option<Spanned<String>>,
+    pub docset_root: Option<Spanned<String>>,
     pub safe: Option<bool>,
     #[serde(default)]
     pub markdown: RawMarkdown,
     #[serde(default)]
     pub nav: Vec<NavEntry>,
     pub extra: Option<toml::Table>,
+    /// The file's text, so spans above can be turned into line and column.
+    #[serde(skip)]
+    pub source: String,
+}
+
+impl RawConfig {
+    /// `trustdoc.toml` position of a spanned value (0, 0 when it did not come from the file).
+    fn at<T>(&self, v: &Spanned<T>) -> (usize, usize) {
+        if self.source.is_empty() {
+            return (0, 0);
+        }
+        LineIndex::new(&self.source).locate(&self.source, v.span().start)
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -87,40 +106,52 @@ impl Config {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => RawConfig::default(),
             Err(e) => return Err(ConfigError::Io(format!("{}: {e}", file.display()))),
         };
-        Config::from_raw(root, raw, ov).map_err(ConfigError::Content)
+        Config::from_raw(root, raw, ov)
     }
 
-    pub fn from_raw(
-        root: &Path,
-        raw: RawConfig,
-        ov: &Overrides,
-    ) -> Result<Config, Vec<Diagnostic>> {
+    pub fn from_raw(root: &Path, raw: RawConfig, ov: &Overrides) -> Result<Config, ConfigError> {
         let mut diags = Vec::new();
         let content_dir = match &raw.content_dir {
-            Some(dir) => root.join(dir),
+            Some(dir) => root.join(dir.get_ref()),
             // With no config value and no content/ folder, the root itself is the content.
             None if root.join("content").is_dir() => root.join("content"),
             None => root.to_path_buf(),
         };
         let output_dir = match (&ov.output, &raw.output_dir) {
             (Some(o), _) => o.clone(),
-            (None, Some(o)) => root.join(o),
+            (None, Some(o)) => root.join(o.get_ref()),
             (None, None) => root.join("public"),
         };
         let docset_root = raw
             .docset_root
             .as_ref()
-            .map(|d| root.join(d))
+            .map(|d| root.join(d.get_ref()))
             .unwrap_or_else(|| content_dir.clone());
-        let base = ov
-            .base_url
-            .clone()
-            .or(raw.base_url.clone())
-            .unwrap_or_else(|| "http://localhost/".to_string());
+        let folders = Folders {
+            root,
+            content: &content_dir,
+            output: &output_dir,
+            docset: &docset_root,
+        };
+        match paths::check(&raw, ov, &folders) {
+            Ok(found) => diags.extend(found),
+            Err(usage) => return Err(ConfigError::Usage(usage)),
+        }
+        let (base, base_at) = match (&ov.base_url, &raw.base_url) {
+            (Some(b), _) => (b.clone(), (0, 0)),
+            (None, Some(b)) => (b.get_ref().clone(), raw.at(b)),
+            (None, None) => ("http://localhost/".to_string(), (0, 0)),
+        };
         let (base_url, base_path) = match normalize_base_url(&base) {
             Ok(v) => v,
             Err(msg) => {
-                diags.push(Diagnostic::error(CONFIG_FILE, 0, 0, "config", msg));
+                diags.push(Diagnostic::error(
+                    CONFIG_FILE,
+                    base_at.0,
+                    base_at.1,
+                    "config",
+                    msg,
+                ));
                 ("http://localhost/".into(), "/".into())
             }
         };
@@ -129,7 +160,7 @@ impl Config {
             .map(|t| crate::front_matter::toml_to_json(toml::Value::Table(t)))
             .unwrap_or(serde_json::Value::Object(Default::default()));
         if !diags.is_empty() {
-            return Err(diags);
+            return Err(ConfigError::Content(diags));
         }
         let title = raw.title.unwrap_or_else(|| {
             root.canonicalize()
@@ -157,10 +188,21 @@ impl Config {
     }
 }
 
+/// Why a configuration was refused: located problems in the content (exit 1), trouble
+/// reading the file (exit 2), or a bad command-line value (exit 2).
 #[derive(Debug)]
 pub enum ConfigError {
     Content(Vec<Diagnostic>),
     Io(String),
+    Usage(String),
+}
+
+/// The folders a configuration names, joined to the root but not yet resolved.
+pub(crate) struct Folders<'a> {
+    pub root: &'a Path,
+    pub content: &'a Path,
+    pub output: &'a Path,
+    pub docset: &'a Path,
 }
 
 pub fn parse_raw(display: &str, bytes: &[u8]) -> Result<RawConfig, Vec<Diagnostic>> {
@@ -181,7 +223,7 @@ pub fn parse_raw(display: &str, bytes: &[u8]) -> Result<RawConfig, Vec<Diagnosti
             )]);
         }
     };
-    toml::from_str::<RawConfig>(text).map_err(|e| {
+    let mut raw = toml::from_str::<RawConfig>(text).map_err(|e| {
         let (l, c) = match e.span() {
             Some(span) => LineIndex::new(text).locate(text, span.start),
             None => (0, 0),
@@ -191,9 +233,26 @@ pub fn parse_raw(display: &str, bytes: &[u8]) -> Result<RawConfig, Vec<Diagnosti
             l,
             c,
             "config",
-            e.message().trim().to_string(),
+            with_suggestion(e.message().trim()),
         )]
-    })
+    })?;
+    raw.source = text.to_string();
+    Ok(raw)
+}
+
+/// serde's "unknown field `titel`, expected one of `title`, …" plus the closest known key.
+fn with_suggestion(msg: &str) -> String {
+    let Some((word, tail)) = msg
+        .strip_prefix("unknown field `")
+        .and_then(|r| r.split_once('`'))
+    else {
+        return msg.to_string();
+    };
+    let known = tail.split('`').skip(1).step_by(2);
+    match crate::compare::suggest(word, known) {
+        Some(s) => format!("{msg}; did you mean `{s}`?"),
+        None => msg.to_string(),
+    }
 }
 
 /// `https://example.org/docs` -> (`https://example.org/docs/`, `/docs/`). A bare path such as
@@ -236,6 +295,14 @@ mod tests {
         let err = parse_raw("trustdoc.toml", b"title = \"x\"\n\ncolour = 3\n").unwrap_err();
         assert_eq!(err[0].line, 3, "{err:?}");
         assert!(err[0].message.contains("colour"), "{err:?}");
+    }
+
+    #[test]
+    fn unknown_key_gets_a_suggestion() {
+        let err = parse_raw("t", b"titel = \"x\"\n").unwrap_err();
+        assert!(err[0].message.ends_with("did you mean `title`?"), "{err:?}");
+        let err = parse_raw("t", b"zzzzzz = 1\n").unwrap_err();
+        assert!(!err[0].message.contains("did you mean"), "{err:?}");
     }
 
     #[test]

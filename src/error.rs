@@ -68,12 +68,33 @@ impl fmt::Display for Diagnostic {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
+        // Messages quote user input; control characters (terminal escape sequences, NULs)
+        // are shown as escapes so a hostile file cannot rewrite the reader's terminal.
+        let path = printable(&self.path);
+        let message = printable(&self.message);
         match (self.line, self.col) {
-            (0, _) => write!(f, "{}: {}: {}", self.path, sev, self.message),
-            (l, 0) => write!(f, "{}:{}: {}: {}", self.path, l, sev, self.message),
-            (l, c) => write!(f, "{}:{}:{}: {}: {}", self.path, l, c, sev, self.message),
+            (0, _) => write!(f, "{path}: {sev}: {message}"),
+            (l, 0) => write!(f, "{path}:{l}: {sev}: {message}"),
+            (l, c) => write!(f, "{path}:{l}:{c}: {sev}: {message}"),
         }
     }
+}
+
+/// `s` with control characters other than line breaks and tabs written as `\u{…}`.
+fn printable(s: &str) -> std::borrow::Cow<'_, str> {
+    let bad = |c: char| c.is_control() && !matches!(c, '\n' | '\t');
+    if !s.contains(bad) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if bad(c) {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// Maps byte offsets in one source text to 1-based line and column (columns count chars).
@@ -144,6 +165,15 @@ mod tests {
         assert_eq!(idx.locate(text, 3), (2, 1));
         assert_eq!(idx.locate(text, 5), (2, 3));
         assert_eq!(idx.locate(text, text.len()), (3, 2));
+    }
+
+    #[test]
+    fn control_characters_are_shown_escaped() {
+        let d = Diagnostic::error("a\u{1b}.md", 1, 0, "x", "name `\u{1b}[2Jx\u{0}`");
+        assert_eq!(
+            d.to_string(),
+            "a\\u{1b}.md:1: error: name `\\u{1b}[2Jx\\u{0}`"
+        );
     }
 
     #[test]

@@ -24,6 +24,9 @@ pub struct FrontMatter {
     pub zone_pivot_groups: Option<String>,
     /// Every other key, as written.
     pub extra: BTreeMap<String, Value>,
+    /// Page line of the `aliases` key (0 when absent), for messages about an alias.
+    #[serde(skip)]
+    pub aliases_line: usize,
 }
 
 /// A page split into front matter and body. `body_offset` is the byte offset of the body in
@@ -103,7 +106,18 @@ pub fn parse(
                         .location()
                         .map(|loc| (loc.line() as usize, loc.column() as usize))
                         .unwrap_or((0, 0));
-                    let msg = first_sentence(&e.to_string());
+                    // Alias and snippet wrappers only add positions; the innermost error
+                    // is the message. Its own "line N column M" would be block-relative.
+                    let mut inner = &e;
+                    while let serde_saphyr::Error::AliasError { error, .. }
+                    | serde_saphyr::Error::WithSnippet { error, .. } = inner
+                    {
+                        inner = error;
+                    }
+                    let msg = first_sentence(&serde_saphyr::MessageFormatter::format_message(
+                        &serde_saphyr::UserMessageFormatter,
+                        inner,
+                    ));
                     Diagnostic::error(
                         path,
                         first_line + l.saturating_sub(1),
@@ -231,23 +245,26 @@ fn interpret(
             "template" => fm.template = Some(text(&key, &v)?),
             "slug" => fm.slug = Some(text(&key, &v)?),
             "zone_pivot_groups" => fm.zone_pivot_groups = Some(text(&key, &v)?),
-            "aliases" => match v {
-                Value::Array(items) => {
-                    for item in items {
-                        fm.aliases.push(text(&key, &item)?);
+            "aliases" => {
+                fm.aliases_line = line_of(&key);
+                match v {
+                    Value::Array(items) => {
+                        for item in items {
+                            fm.aliases.push(text(&key, &item)?);
+                        }
+                    }
+                    Value::String(s) => fm.aliases.push(s),
+                    other => {
+                        return Err(Diagnostic::error(
+                            path,
+                            line_of(&key),
+                            1,
+                            "front-matter",
+                            format!("`aliases` must be a list of paths, found {}", kind(&other)),
+                        ))
                     }
                 }
-                Value::String(s) => fm.aliases.push(s),
-                other => {
-                    return Err(Diagnostic::error(
-                        path,
-                        line_of(&key),
-                        1,
-                        "front-matter",
-                        format!("`aliases` must be a list of paths, found {}", kind(&other)),
-                    ))
-                }
-            },
+            }
             _ => {
                 fm.extra.insert(key, v);
             }

@@ -4,6 +4,9 @@
 //!
 //! Pipeline: config -> load -> parse -> resolve -> render -> write.
 
+// Bad input must never panic: outside tests, every fallible value is handled.
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+
 pub mod cli;
 pub mod compare;
 pub mod config;

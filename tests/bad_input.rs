@@ -1,15 +1,26 @@
 //! Hostile and broken input: each case asserts the exit code and where the message points.
-//! (A start on the robustness suite; more cases arrive with the fuzzing work.)
+//! Failing cases also check that the previous `public/` is left byte-identical. More
+//! cases: bad_input_config.rs, bad_input_markdown.rs, bad_input_data.rs, bad_input_fs.rs.
 
 mod common;
-use common::{Run, TestSite};
+use common::{snapshot_tree, Run, TestSite};
 
+/// A good site is built first; then `rel` is added and the site built again. A failed
+/// second build must leave the first build's `public/` byte-identical.
 fn site_with(rel: &str, bytes: &[u8]) -> (TestSite, Run) {
     let s = TestSite::new();
     s.file("trustdoc.toml", "title = \"T\"\n")
-        .file("content/index.md", "# Home\n")
-        .bytes(rel, bytes);
+        .file("content/index.md", "# Home\n");
+    assert_eq!(s.build().code, 0, "baseline build");
+    let before = snapshot_tree(&s.root().join("public"));
+    s.bytes(rel, bytes);
     let r = s.build();
+    if r.code != 0 {
+        assert!(
+            before == snapshot_tree(&s.root().join("public")),
+            "a failed build changed public/"
+        );
+    }
     (s, r)
 }
 

@@ -228,6 +228,7 @@ pub(crate) fn from_tree(file: &str, root: &Node) -> Result<Comparison, Vec<Diagn
         file,
         diags: Vec::new(),
     };
+    cx.diags.extend(super::tree::unprintable_errors(file, root));
     let Some(top) = obj(&mut cx, root, "", TOP_KEYS) else {
         return Err(cx.diags);
     };

@@ -56,6 +56,44 @@ impl Value {
     }
 }
 
+/// Errors for strings and keys holding a character XML cannot carry (C0 controls other
+/// than tab and line breaks, U+FFFE, U+FFFF): names end up in SVG, which would then not
+/// parse. Each string is reported once, at its position.
+pub(crate) fn unprintable_errors(file: &str, root: &Node) -> Vec<crate::error::Diagnostic> {
+    let mut found = Vec::new();
+    unprintable(root, &mut found);
+    found
+        .into_iter()
+        .map(|(pos, c)| {
+            let msg = format!(
+                "this text holds the control character U+{:04X}, which HTML and SVG cannot \
+                 carry; remove it",
+                c as u32
+            );
+            crate::error::Diagnostic::error(file, pos.line, pos.col, "comparison-schema", msg)
+        })
+        .collect()
+}
+
+fn unprintable(node: &Node, out: &mut Vec<(Pos, char)>) {
+    let bad = |s: &str| {
+        s.chars().find(|&c| {
+            (c < ' ' && !matches!(c, '\t' | '\n' | '\r')) || matches!(c, '\u{fffe}' | '\u{ffff}')
+        })
+    };
+    match &node.value {
+        Value::Str(s) => out.extend(bad(s).map(|c| (node.pos, c))),
+        Value::List(items) => items.iter().for_each(|n| unprintable(n, out)),
+        Value::Map(entries) => {
+            for e in entries {
+                out.extend(bad(&e.key).map(|c| (e.key_pos, c)));
+                unprintable(&e.node, out);
+            }
+        }
+        _ => {}
+    }
+}
+
 /// A syntax error with its position (1-based; 0 = unknown).
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct SyntaxError {
@@ -329,6 +367,16 @@ impl<'de> Visitor<'de> for ValueVisitor {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn control_characters_are_errors_at_their_string() {
+        let root = parse_toml("a = \"ok\"\n[b]\nc = [\"x\\u0000y\"]\n").expect("parses");
+        let errs = unprintable_errors("m.toml", &root);
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        assert_eq!((errs[0].line, errs[0].col), (3, 6));
+        assert!(errs[0].message.contains("U+0000"));
+    }
+
     use super::*;
 
     fn map(node: &Node) -> &[Entry] {

@@ -137,6 +137,7 @@ impl Pass<'_, '_> {
             }
             Err(_) => Vec::new(),
         };
+        self.check_attribute_names(i, col, &name, &attrs);
         match name.as_str() {
             "image" => self.image(i, prefix, col, &attrs),
             "code" => {
@@ -172,6 +173,57 @@ impl Pass<'_, '_> {
                 self.doc.replace(i, i, prefix, String::new());
             }
             _ => self.unknown(i, col, &name),
+        }
+    }
+
+    /// Warns about attributes a directive does not take (a misspelt `source` would
+    /// otherwise just leave the image out), with the closest known name.
+    fn check_attribute_names(
+        &mut self,
+        i: usize,
+        col: usize,
+        name: &str,
+        attrs: &[(String, String)],
+    ) {
+        let (known, kind): (&[&str], &str) = match name {
+            "image" => (
+                &[
+                    "type",
+                    "source",
+                    "alt-text",
+                    "border",
+                    "lightbox",
+                    "link",
+                    "loc-scope",
+                ],
+                "docfx-image",
+            ),
+            "code" => (
+                &[
+                    "language",
+                    "source",
+                    "range",
+                    "id",
+                    "highlight",
+                    "interactive",
+                ],
+                "docfx-code",
+            ),
+            "zone" => (&["pivot", "target"], "docfx-zone"),
+            "moniker" => (&["range"], "docfx-directive"),
+            "column" => (&["span"], "docfx-directive"),
+            _ => return,
+        };
+        for (key, _) in attrs {
+            if known.contains(&key.as_str()) {
+                continue;
+            }
+            let hint = match crate::compare::suggest(key, known.iter().copied()) {
+                Some(s) => format!("; did you mean `{s}`?"),
+                None => format!(" (known: {})", known.join(", ")),
+            };
+            let msg = format!("unknown attribute `{key}` on `:::{name}`; it is ignored{hint}");
+            self.doc.warn(i, col, kind, msg);
         }
     }
 

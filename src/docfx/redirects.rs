@@ -75,6 +75,14 @@ pub fn parse_redirects(display_path: &str, src: &str) -> Result<Vec<Redirect>, V
             target.filter(|t| !t.is_empty()),
         ) {
             (Some(source), Some(target)) => {
+                if let Some(scheme) = unsafe_scheme(&target) {
+                    let msg = format!(
+                        "redirect_url \"{target}\" uses `{scheme}:`; expected a site path \
+                         (such as /docs/new-page) or an http(s) URL"
+                    );
+                    errors.push(Diagnostic::error(display_path, line, 0, "redirects", msg));
+                    continue;
+                }
                 if let Some(first) = seen.insert(source.to_ascii_lowercase(), line) {
                     let msg = format!(
                         "redirect source \"{source}\" is listed twice (first at line {first})"
@@ -102,6 +110,118 @@ pub fn parse_redirects(display_path: &str, src: &str) -> Result<Vec<Redirect>, V
     } else {
         Err(errors)
     }
+}
+
+/// The scheme of a URL that is not http(s), read the way browsers read it (tabs and line
+/// breaks removed, leading spaces and controls ignored), so `java\tscript:` is caught too.
+fn unsafe_scheme(url: &str) -> Option<String> {
+    let cleaned: String = url
+        .trim_start_matches(|c: char| c <= ' ')
+        .chars()
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+        .collect();
+    let end = cleaned.find([':', '/', '?', '#'])?;
+    let scheme = cleaned.get(..end)?.to_ascii_lowercase();
+    let is_scheme = cleaned.get(end..)?.starts_with(':')
+        && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+    (is_scheme && scheme != "http" && scheme != "https").then_some(scheme)
+}
+
+/// One redirect as written into the site: the URL folder of its page, the site URL folder
+/// it sends the browser to (None when that is a page or off the site), its source and line.
+#[derive(Debug, Clone)]
+pub struct Hop {
+    pub from: String,
+    pub to: Option<String>,
+    pub source: String,
+    pub line: usize,
+}
+
+/// Where `target` lands, as a URL folder of this site ("a/b/"), when it stays on the
+/// site. `from` is the folder of the redirect page, `base_url` and `base_path` the site's.
+pub fn site_folder(target: &str, from: &str, base_url: &str, base_path: &str) -> Option<String> {
+    let t = target.split(['?', '#']).next().unwrap_or(target);
+    let joined = if let Some(rest) = t.strip_prefix(base_url) {
+        rest.to_string()
+    } else if t.contains(':') || t.starts_with("//") {
+        return None;
+    } else if let Some(abs) = t.strip_prefix('/') {
+        format!("/{abs}").strip_prefix(base_path)?.to_string()
+    } else {
+        format!("{from}{t}")
+    };
+    let mut parts: Vec<&str> = Vec::new();
+    for seg in joined.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(s),
+        }
+    }
+    if let Some(last) = parts.last_mut() {
+        if *last == "index.html" {
+            parts.pop();
+        } else if let Some(stem) = last
+            .strip_suffix(".html")
+            .or_else(|| last.strip_suffix(".md"))
+        {
+            *last = stem;
+        }
+    }
+    Some(parts.iter().map(|p| format!("{p}/")).collect())
+}
+
+/// Redirects that lead back to themselves (`a -> b -> a`, or `a -> a`), which would send a
+/// browser round in circles. Each loop is reported once, at the line of its first entry.
+pub fn redirect_loops(display_path: &str, hops: &[Hop]) -> Vec<Diagnostic> {
+    let by_from: BTreeMap<&str, usize> = hops
+        .iter()
+        .enumerate()
+        .map(|(i, h)| (h.from.as_str(), i))
+        .collect();
+    let next = |i: usize| -> Option<usize> {
+        let to = hops.get(i)?.to.as_deref()?;
+        by_from.get(to).copied()
+    };
+    let mut diags = Vec::new();
+    for (i, hop) in hops.iter().enumerate() {
+        let mut chain = vec![i];
+        let mut cur = i;
+        // Each step visits a new entry, so the walk ends within `hops.len()` steps.
+        while let Some(j) = next(cur) {
+            if let Some(start) = chain.iter().position(|&k| k == j) {
+                // Report a loop only from its lowest entry, so each loop is listed once.
+                let cycle = chain.get(start..).unwrap_or_default();
+                if start == 0 && cycle.iter().all(|&k| k >= i) {
+                    let mut steps: Vec<&str> = cycle
+                        .iter()
+                        .filter_map(|&k| hops.get(k).map(|h| h.source.as_str()))
+                        .collect();
+                    steps.push(&hop.source);
+                    diags.push(Diagnostic::error(
+                        display_path,
+                        hop.line,
+                        0,
+                        "redirect-loop",
+                        format!(
+                            "redirect loop: {} (each redirect leads to the next); point one \
+                             of them at a page that exists",
+                            steps.join(" -> ")
+                        ),
+                    ));
+                }
+                break;
+            }
+            chain.push(j);
+            cur = j;
+        }
+    }
+    diags
 }
 
 #[cfg(test)]
@@ -148,5 +268,70 @@ mod tests {
         let r = parse_redirects("redirects.json", &src).expect("parses");
         assert_eq!(r.len(), 2);
         assert!(r.iter().all(|x| x.line > 0 && x.target.starts_with('/')));
+    }
+
+    fn file(entries: &[(&str, &str)]) -> String {
+        let items: Vec<String> = entries
+            .iter()
+            .map(|(s, t)| format!("{{\"source_path\": \"{s}\", \"redirect_url\": \"{t}\"}}"))
+            .collect();
+        format!("{{\"redirections\": [\n{}\n]}}", items.join(",\n"))
+    }
+
+    #[test]
+    fn loops_are_errors_once() {
+        let hop = |from: &str, to: Option<&str>, line| Hop {
+            from: from.into(),
+            to: to.map(Into::into),
+            source: format!("{}.md", from.trim_end_matches('/')),
+            line,
+        };
+        let hops = [
+            hop("a/", Some("b/"), 2),
+            hop("b/", Some("c/"), 3),
+            hop("c/", Some("a/"), 4),
+            hop("d/", Some("a/"), 5),
+            hop("e/", Some("e/"), 6),
+            hop("f/", None, 7),
+        ];
+        let err = redirect_loops("r.json", &hops);
+        let lines: Vec<usize> = err.iter().map(|d| d.line).collect();
+        assert_eq!(lines, vec![2, 6], "{err:?}");
+        assert!(
+            err[0].message.contains("a.md -> b.md -> c.md -> a.md"),
+            "{err:?}"
+        );
+    }
+
+    #[test]
+    fn targets_map_to_site_folders() {
+        let f = |t| site_folder(t, "old/", "https://d.example/docs/", "/docs/");
+        assert_eq!(f("/docs/new/page").as_deref(), Some("new/page/"));
+        assert_eq!(
+            f("https://d.example/docs/x/index.html").as_deref(),
+            Some("x/")
+        );
+        assert_eq!(f("../b.md#top").as_deref(), Some("b/"));
+        assert_eq!(f("/elsewhere/x"), None);
+        assert_eq!(f("https://other.example/docs/x"), None);
+    }
+
+    #[test]
+    fn script_targets_are_refused() {
+        for bad in [
+            "javascript:alert(1)",
+            " JavaScript:x",
+            "java\\tscript:x",
+            "data:text/html,x",
+        ] {
+            let err = parse_redirects("r.json", &file(&[("a.md", bad)])).expect_err(bad);
+            assert!(err[0].message.contains("expected a site path"), "{err:?}");
+        }
+        for ok in ["/a/b", "b", "https://example.com/x:y", "../c?x=1:2"] {
+            assert!(
+                parse_redirects("r.json", &file(&[("a.md", ok)])).is_ok(),
+                "{ok}"
+            );
+        }
     }
 }

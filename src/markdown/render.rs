@@ -249,12 +249,30 @@ pub fn render(
 
     let mut html = String::with_capacity(body.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, out.into_iter());
+    // CommonMark replaces U+0000 for safety; pulldown-cmark leaves some through (in raw
+    // HTML and text that is not Markdown syntax), and HTML forbids it.
+    if html.contains('\0') {
+        html = html.replace('\0', "\u{fffd}");
+    }
     Rendered {
         html,
         toc: build_toc(&headings),
         anchors,
         h1,
     }
+}
+
+/// The text of one line of Markdown (such as `# A &lt;b&gt; *title*`) as a reader sees
+/// it: entities decoded, emphasis and inline HTML dropped, code spans kept as text. Titles
+/// taken from a heading go through this so templates escape them exactly once.
+pub fn plain_text(line: &str) -> String {
+    let mut out = String::new();
+    for event in Parser::new_ext(line, options(false)) {
+        if let Event::Text(t) | Event::Code(t) = event {
+            out.push_str(&t);
+        }
+    }
+    out.trim().to_string()
 }
 
 /// Explicit `id="…"` / `name="…"` attributes in raw HTML are link targets too.
@@ -297,6 +315,15 @@ fn build_toc(headings: &[(u8, String, String)]) -> Vec<TocEntry> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn plain_text_of_a_heading_line() {
+        assert_eq!(
+            plain_text("# A &lt;b&gt; *title* with `code` <i>x</i> ##"),
+            "A <b> title with code x"
+        );
+    }
+
     use super::*;
     use std::cell::RefCell;
 

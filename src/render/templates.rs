@@ -63,6 +63,7 @@ impl Templates {
         }
         let mut tera = Tera::new();
         tera.autoescape_on(vec![".html", ".xml"]);
+        tera.set_escape_fn(escape_text);
         // All at once: templates extend each other, so they must be added together.
         if diags.is_empty() {
             let batch = sources
@@ -158,4 +159,15 @@ fn site_files(root: &Path, folder: &str, kind: &str) -> (Vec<(String, Vec<u8>)>,
         }
     }
     (files, diags)
+}
+
+/// Tera's HTML escaping, plus control characters (a NUL from front matter, say) turned into
+/// U+FFFD: HTML forbids them and XML parsers reject the whole file over one.
+fn escape_text(input: &str, buf: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let bad = |c: char| c < ' ' && !matches!(c, '\t' | '\n' | '\r');
+    if input.contains(bad) {
+        tera::escape_html(&input.replace(bad, "\u{fffd}"), buf)
+    } else {
+        tera::escape_html(input, buf)
+    }
 }

@@ -243,6 +243,15 @@ pub fn resolve_link(
     };
     let Some(rel) = normalize(&base) else {
         // Leaves the content folder: another doc set on the same host.
+        if is_image {
+            // Never read or copied; said aloud, since for an image it is usually a mistake.
+            pl.warn(
+                line,
+                col,
+                "image-outside",
+                format!("image `{raw}` points outside the content folder; it is kept as a URL and nothing is copied"),
+            );
+        }
         pl.externals.borrow_mut().insert(trimmed.to_string());
         return trimmed.to_string();
     };

@@ -314,7 +314,7 @@ pub fn build(cfg: &Config) -> Result<Outcome, String> {
                     }
                     None => diags.push(Diagnostic::error(
                         &p.display,
-                        1,
+                        p.fm.aliases_line,
                         1,
                         "alias",
                         format!("alias `{alias}` is not a path inside the site"),

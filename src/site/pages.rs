@@ -169,8 +169,9 @@ fn first_h1(body: &str) -> Option<String> {
     body.lines()
         .map(str::trim)
         .find(|l| !l.is_empty() && !l.starts_with("<!--"))
-        .and_then(|l| l.strip_prefix("# "))
-        .map(|t| t.trim().trim_end_matches('#').trim().to_string())
+        .filter(|l| l.starts_with("# "))
+        // The heading as text: entities decoded, markup dropped (templates escape it).
+        .map(crate::markdown::render::plain_text)
         .filter(|t| !t.is_empty())
 }
 

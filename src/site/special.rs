@@ -129,6 +129,7 @@ pub(super) fn learn_redirects(
         .map(|(d, _)| format!("{d}/"))
         .unwrap_or_default();
     let mut diags = Vec::new();
+    let mut hops = Vec::new();
     for r in redirects {
         let segs: Vec<&str> = r.source.split('/').filter(|s| !s.is_empty()).collect();
         let Some(name) = segs.last() else { continue };
@@ -162,10 +163,30 @@ pub(super) fn learn_redirects(
             Some(p) => To::Page(&p.url),
             None => To::Url(&r.target),
         };
+        hops.push(crate::docfx::redirects::Hop {
+            from: from_url.clone(),
+            to: local
+                .is_none()
+                .then(|| {
+                    crate::docfx::redirects::site_folder(
+                        &r.target,
+                        &from_url,
+                        &cfg.base_url,
+                        &cfg.base_path,
+                    )
+                })
+                .flatten(),
+            source: r.source.clone(),
+            line: r.line,
+        });
         match redirect_page(tpl, site, &from_url, to, cfg) {
             Ok(f) => out.push(f),
             Err(e) => diags.push(Diagnostic::error(&file.display, r.line, 0, "template", e)),
         }
     }
+    diags.extend(crate::docfx::redirects::redirect_loops(
+        &file.display,
+        &hops,
+    ));
     (out, diags)
 }

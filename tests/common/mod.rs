@@ -1,11 +1,16 @@
 //! Test helper: a throwaway site on disk, built with the real `trustdoc` binary.
 #![allow(dead_code)]
 
+pub mod markup;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 pub struct TestSite {
     pub dir: tempfile::TempDir,
+    /// The site root: the temporary folder itself, or its `site/` child when the test
+    /// needs room outside the root (see `nested`).
+    root: PathBuf,
 }
 
 pub struct Run {
@@ -16,13 +21,40 @@ pub struct Run {
 
 impl TestSite {
     pub fn new() -> Self {
-        TestSite {
-            dir: tempfile::tempdir().expect("tempdir"),
-        }
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path().to_path_buf();
+        TestSite { dir, root }
+    }
+
+    /// A site whose root is `site/` inside the temporary folder, so files can be put
+    /// next to it (outside the root) with `outside`.
+    pub fn nested() -> Self {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path().join("site");
+        std::fs::create_dir_all(&root).expect("mkdir site");
+        TestSite { dir, root }
     }
 
     pub fn root(&self) -> &Path {
-        self.dir.path()
+        &self.root
+    }
+
+    /// Writes a file relative to the temporary folder (beside a `nested` site's root) and
+    /// returns its path.
+    pub fn outside(&self, rel: &str, text: &str) -> PathBuf {
+        let p = self.dir.path().join(rel);
+        std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+        std::fs::write(&p, text).expect("write");
+        p
+    }
+
+    /// A symbolic link at `rel` (relative to the root) pointing at `target`.
+    #[cfg(unix)]
+    pub fn symlink(&self, target: &Path, rel: &str) -> &Self {
+        let p = self.root().join(rel);
+        std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+        std::os::unix::fs::symlink(target, p).expect("symlink");
+        self
     }
 
     /// Writes a file (creating folders) relative to the site root.
@@ -58,6 +90,21 @@ impl TestSite {
         self.run(&["build"])
     }
 
+    /// Builds once (which must succeed), applies `breakage`, builds again and checks the
+    /// second build exits with `code` and leaves `public/` byte-identical to the first.
+    pub fn fails_keeping_output(&self, code: i32, breakage: impl FnOnce(&TestSite)) -> Run {
+        let first = self.build();
+        assert_eq!(first.code, 0, "the baseline build failed: {}", first.stderr);
+        let before = snapshot_tree(&self.root().join("public"));
+        assert!(!before.is_empty(), "the baseline build wrote nothing");
+        breakage(self);
+        let r = self.build();
+        assert_eq!(r.code, code, "{}", r.stderr);
+        let after = snapshot_tree(&self.root().join("public"));
+        assert!(before == after, "a failed build changed public/");
+        r
+    }
+
     pub fn out(&self, rel: &str) -> String {
         std::fs::read_to_string(self.root().join("public").join(rel))
             .unwrap_or_else(|e| panic!("public/{rel}: {e}"))
@@ -87,4 +134,39 @@ pub fn snapshot_tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
         .collect();
     v.sort();
     v
+}
+
+/// Asserts exit code 1 and that `at` (a `path:line:col: error: …` prefix) is in stderr.
+pub fn assert_error_at(r: &Run, at: &str) {
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.contains(at), "expected `{at}` in:\n{}", r.stderr);
+}
+
+/// A small site that builds; then `files` are written into it and it is built again. Asserts
+/// the second build exits 1 with `at` in its messages and leaves `public/` byte-identical.
+pub fn fails_at(files: &[(&str, &str)], at: &str) -> (TestSite, Run) {
+    let s = TestSite::nested();
+    s.file("trustdoc.toml", "title = \"T\"\n")
+        .file("content/index.md", "# Home\n");
+    let r = s.fails_keeping_output(1, |s| {
+        for (rel, text) in files {
+            s.file(rel, text);
+        }
+    });
+    assert!(r.stderr.contains(at), "expected `{at}` in:\n{}", r.stderr);
+    (s, r)
+}
+
+/// Text put in files outside the site root; it must never reach the output.
+pub const SENTINEL: &str = "SENTINEL-7f3a-outside-the-root";
+
+/// Asserts no file under `dir` contains `SENTINEL`.
+pub fn assert_no_sentinel(dir: &Path) {
+    for (path, bytes) in snapshot_tree(dir) {
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(
+            !text.contains(SENTINEL),
+            "{path} holds text from outside the root"
+        );
+    }
 }
