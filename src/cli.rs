@@ -140,7 +140,24 @@ fn build(root: &Path, ov: &Overrides, report: Option<&Path>, quiet: bool, write:
             return 1;
         }
     };
-    let outcome = match site::build(&cfg) {
+    // Files go straight into a staging folder beside the output (nothing for `check`); it
+    // replaces the output folder only if the build has no errors, and is removed otherwise.
+    let staging = if write {
+        match crate::output::Staging::new(&cfg.output_dir) {
+            Ok(s) => Some(s),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return 2;
+            }
+        }
+    } else {
+        None
+    };
+    let sink: &dyn crate::output::Sink = match &staging {
+        Some(s) => s,
+        None => &crate::output::Discard,
+    };
+    let outcome = match site::build_to(&cfg, sink) {
         Ok(o) => o,
         Err(msg) => {
             eprintln!("error: {msg}");
@@ -159,8 +176,8 @@ fn build(root: &Path, ov: &Overrides, report: Option<&Path>, quiet: bool, write:
         eprintln!("nothing was written: fix the errors above and build again");
         return 1;
     }
-    if write {
-        if let Err(e) = crate::output::write(&cfg.output_dir, &outcome.files) {
+    if let Some(staging) = staging {
+        if let Err(e) = staging.commit() {
             eprintln!("error: {e}");
             return 2;
         }
@@ -168,7 +185,7 @@ fn build(root: &Path, ov: &Overrides, report: Option<&Path>, quiet: bool, write:
             let pages = outcome.report.pages.len();
             println!(
                 "built {pages} pages and {} other files into {}",
-                outcome.files.len().saturating_sub(pages),
+                outcome.written.saturating_sub(pages),
                 cfg.output_dir.display()
             );
         }

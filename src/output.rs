@@ -1,10 +1,13 @@
-//! Output: the one place that writes to disk. A build renders into `OutputFile`s in memory;
-//! `write` puts them in a fresh temporary folder beside the output folder and swaps it in
-//! only when everything was written, so a failed build leaves the last good site untouched.
+//! Output: the one place that writes to disk. A build renders into `OutputFile`s and hands
+//! them to a [`Sink`]: [`Staging`] writes them into a fresh temporary folder beside the
+//! output folder and swaps it in only when the build succeeded, so a failed build leaves
+//! the last good site untouched; [`Collect`] keeps them in memory; [`Discard`] drops them.
 
+use std::collections::BTreeSet;
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct OutputFile {
@@ -33,75 +36,148 @@ pub fn safe_relative(path: &str) -> bool {
             .all(|seg| !seg.is_empty() && seg != ".." && seg != "." && !seg.contains(':'))
 }
 
-/// Writes `files` to `out_dir` atomically (as far as the file system allows: the old folder
-/// is replaced by two renames).
-pub fn write(out_dir: &Path, files: &[OutputFile]) -> Result<(), String> {
-    let parent = out_dir
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| PathBuf::from("."));
-    fs::create_dir_all(&parent).map_err(|e| format!("{}: {e}", parent.display()))?;
-    let name = out_dir
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "public".into());
-    let tmp = parent.join(format!(".{name}.tmp-{}", std::process::id()));
-    let old = parent.join(format!(".{name}.old-{}", std::process::id()));
-    let _ = fs::remove_dir_all(&tmp);
-    let result = write_all(&tmp, files);
-    if let Err(e) = result {
-        let _ = fs::remove_dir_all(&tmp);
-        return Err(e);
-    }
-    let had_old = out_dir.exists();
-    if had_old {
-        fs::rename(out_dir, &old).map_err(|e| {
-            let _ = fs::remove_dir_all(&tmp);
-            format!(
-                "{}: cannot move the previous output aside: {e}",
-                out_dir.display()
-            )
-        })?;
-    }
-    if let Err(e) = fs::rename(&tmp, out_dir) {
-        if had_old {
-            let _ = fs::rename(&old, out_dir);
-        }
-        let _ = fs::remove_dir_all(&tmp);
-        return Err(format!(
-            "{}: cannot put the new output in place: {e}",
-            out_dir.display()
-        ));
-    }
-    if had_old {
-        let _ = fs::remove_dir_all(&old);
-    }
-    Ok(())
+/// Where a build puts its files. Pages arrive from many threads while they are rendered,
+/// so a large site never holds all of its HTML in memory at once.
+pub trait Sink: Sync {
+    fn put(&self, file: OutputFile) -> Result<(), String>;
 }
 
-fn write_all(dir: &Path, files: &[OutputFile]) -> Result<(), String> {
-    fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-    let mut made = std::collections::BTreeSet::new();
-    for f in files {
-        if !safe_relative(&f.path) {
+/// Keeps every file in memory (tests, and `site::build`).
+#[derive(Default)]
+pub struct Collect(Mutex<Vec<OutputFile>>);
+
+impl Collect {
+    pub fn into_files(self) -> Vec<OutputFile> {
+        let mut files = self.0.into_inner().unwrap_or_else(|e| e.into_inner());
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        files
+    }
+}
+
+impl Sink for Collect {
+    fn put(&self, file: OutputFile) -> Result<(), String> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).push(file);
+        Ok(())
+    }
+}
+
+/// Drops every file (`trustdoc check`).
+pub struct Discard;
+
+impl Sink for Discard {
+    fn put(&self, _: OutputFile) -> Result<(), String> {
+        Ok(())
+    }
+}
+
+/// A fresh temporary folder beside the output folder. Files are written into it as they
+/// come; [`Staging::commit`] swaps it in for the output folder with two renames, and a
+/// staging dropped without a commit (a failed build) is removed, leaving the last good
+/// site untouched.
+pub struct Staging {
+    out_dir: PathBuf,
+    tmp: PathBuf,
+    old: PathBuf,
+    /// Folders already created inside `tmp`.
+    made: Mutex<BTreeSet<PathBuf>>,
+    committed: bool,
+}
+
+impl Staging {
+    pub fn new(out_dir: &Path) -> Result<Staging, String> {
+        let parent = out_dir
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| PathBuf::from("."));
+        fs::create_dir_all(&parent).map_err(|e| format!("{}: {e}", parent.display()))?;
+        let name = out_dir
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "public".into());
+        let tmp = parent.join(format!(".{name}.tmp-{}", std::process::id()));
+        let old = parent.join(format!(".{name}.old-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&tmp);
+        fs::create_dir_all(&tmp).map_err(|e| format!("{}: {e}", tmp.display()))?;
+        Ok(Staging {
+            out_dir: out_dir.to_path_buf(),
+            tmp,
+            old,
+            made: Mutex::new(BTreeSet::new()),
+            committed: false,
+        })
+    }
+
+    /// Replaces the output folder by everything put so far.
+    pub fn commit(mut self) -> Result<(), String> {
+        let out_dir = self.out_dir.clone();
+        let had_old = out_dir.exists();
+        if had_old {
+            fs::rename(&out_dir, &self.old).map_err(|e| {
+                format!(
+                    "{}: cannot move the previous output aside: {e}",
+                    out_dir.display()
+                )
+            })?;
+        }
+        if let Err(e) = fs::rename(&self.tmp, &out_dir) {
+            if had_old {
+                let _ = fs::rename(&self.old, &out_dir);
+            }
             return Err(format!(
-                "refusing to write outside the output folder: {}",
-                f.path
+                "{}: cannot put the new output in place: {e}",
+                out_dir.display()
             ));
         }
-        let target = dir.join(&f.path);
+        self.committed = true;
+        if had_old {
+            let _ = fs::remove_dir_all(&self.old);
+        }
+        Ok(())
+    }
+}
+
+impl Sink for Staging {
+    fn put(&self, file: OutputFile) -> Result<(), String> {
+        if !safe_relative(&file.path) {
+            return Err(format!(
+                "refusing to write outside the output folder: {}",
+                file.path
+            ));
+        }
+        let target = self.tmp.join(&file.path);
         if let Some(p) = target.parent() {
-            if made.insert(p.to_path_buf()) {
+            let new = self
+                .made
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .insert(p.to_path_buf());
+            if new {
                 fs::create_dir_all(p).map_err(|e| format!("{}: {e}", p.display()))?;
             }
         }
-        let mut file =
-            fs::File::create(&target).map_err(|e| format!("{}: {e}", target.display()))?;
-        file.write_all(&f.bytes)
-            .map_err(|e| format!("{}: {e}", target.display()))?;
+        let mut f = fs::File::create(&target).map_err(|e| format!("{}: {e}", target.display()))?;
+        f.write_all(&file.bytes)
+            .map_err(|e| format!("{}: {e}", target.display()))
     }
-    Ok(())
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = fs::remove_dir_all(&self.tmp);
+        }
+    }
+}
+
+/// Writes `files` to `out_dir` atomically (as far as the file system allows: the old folder
+/// is replaced by two renames).
+pub fn write(out_dir: &Path, files: &[OutputFile]) -> Result<(), String> {
+    let staging = Staging::new(out_dir)?;
+    for f in files {
+        staging.put(f.clone())?;
+    }
+    staging.commit()
 }
 
 #[cfg(test)]
@@ -126,5 +202,22 @@ mod tests {
         assert_eq!(fs::read_to_string(out.join("b.html")).unwrap(), "two");
         let leftovers: Vec<_> = fs::read_dir(t.path()).unwrap().collect();
         assert_eq!(leftovers.len(), 1);
+    }
+
+    #[test]
+    fn staging_dropped_without_commit_leaves_the_output_alone() {
+        let t = tempfile::tempdir().unwrap();
+        let out = t.path().join("public");
+        write(&out, &[OutputFile::new("keep.html", "old")]).unwrap();
+        {
+            let s = Staging::new(&out).unwrap();
+            s.put(OutputFile::new("new.html", "new")).unwrap();
+            assert!(s.put(OutputFile::new("../escape.html", "x")).is_err());
+        }
+        assert_eq!(fs::read_to_string(out.join("keep.html")).unwrap(), "old");
+        assert!(!out.join("new.html").exists());
+        let names: Vec<_> = fs::read_dir(t.path()).unwrap().collect();
+        assert_eq!(names.len(), 1, "the staging folder was removed");
+        assert!(!t.path().join("escape.html").exists());
     }
 }

@@ -468,3 +468,74 @@ fn write_samples() {
         }
     }
 }
+
+#[test]
+fn half_scale_is_the_average_of_the_double_and_matches_a_direct_render_closely() {
+    let d = draw(&reference(), Show::Model("coco-aks"));
+    let pair = rasterize_scales(&d.svg_standalone, &[1.0, 2.0]).unwrap();
+    let (small, big) = (pixels(&pair[0]), pixels(&pair[1]));
+    assert_eq!(
+        (small.width() * 2, small.height() * 2),
+        (big.width(), big.height())
+    );
+    // Pixel (x, y) of the 1x image is the rounded mean of its four 2x pixels.
+    let at = |p: &Pixmap, x: u32, y: u32| p.pixel(x, y).unwrap();
+    for (x, y) in [(0, 0), (40, 60), (small.width() - 1, small.height() - 1)] {
+        let four = [
+            at(&big, 2 * x, 2 * y),
+            at(&big, 2 * x + 1, 2 * y),
+            at(&big, 2 * x, 2 * y + 1),
+            at(&big, 2 * x + 1, 2 * y + 1),
+        ];
+        let mean = (four.iter().map(|p| u32::from(p.red())).sum::<u32>() + 2) / 4;
+        assert_eq!(u32::from(at(&small, x, y).red()), mean);
+    }
+    // And it stays close to drawing the 1x image directly.
+    let direct = pixels(&rasterize(&d.svg_standalone, 1.0).unwrap());
+    let far = small
+        .pixels()
+        .iter()
+        .zip(direct.pixels())
+        .filter(|(a, b)| a.red().abs_diff(b.red()) > 96)
+        .count();
+    assert!(far * 100 < small.pixels().len(), "{far} pixels differ much");
+}
+
+#[test]
+fn a_rebuild_keeps_pngs_of_the_same_svg_and_redraws_stale_ones() {
+    let cmp = reference();
+    let access = derive(&cmp);
+    let show = Show::Model("coco-aks");
+    let first = render_files(&cmp, &access, show, &opts("k"), &|_| None).unwrap();
+    assert!(is_rendering_of(&first.png1, &first.svg, 1.0));
+    assert!(is_rendering_of(&first.png2, &first.svg, 2.0));
+    assert!(!is_rendering_of(&first.png1, &first.svg, 2.0));
+    assert!(!is_rendering_of(
+        &first.png1,
+        &first.svg.replace("Guest", "Host"),
+        1.0
+    ));
+    assert!(!is_rendering_of(b"not a png", &first.svg, 1.0));
+    // Kept: a marker PNG that records the right source is returned as it is.
+    let marked = |scale: f32| {
+        let key_png = if scale == 1.0 {
+            &first.png1
+        } else {
+            &first.png2
+        };
+        Some(key_png.clone())
+    };
+    let again = render_files(&cmp, &access, show, &opts("k"), &marked).unwrap();
+    assert_eq!(again, first);
+    // Stale: PNGs of another diagram are redrawn.
+    let other = render_files(&cmp, &access, Show::All, &opts("k"), &|_| None).unwrap();
+    let stale = |scale: f32| {
+        Some(if scale == 1.0 {
+            other.png1.clone()
+        } else {
+            other.png2.clone()
+        })
+    };
+    let redrawn = render_files(&cmp, &access, show, &opts("k"), &stale).unwrap();
+    assert_eq!(redrawn, first);
+}

@@ -77,6 +77,10 @@ pub fn markdown_options() -> pulldown_cmark::Options {
         | Options::ENABLE_GFM
 }
 
+/// Text that every DocFX construct (or a placeholder look-alike) contains: `:::` blocks,
+/// `[!…]` alerts, includes, videos and divs, `#tab/` headings.
+const MARKERS: [&str; 4] = [":::", "[!", "#tab/", "<!--td:"];
+
 /// Replace DocFX constructs in `src` by placeholders. Never panics; problems become
 /// diagnostics. Pass the whole file: a leading `---`/`+++` front matter block is left as it is
 /// and not analysed (the core must not render it), or pass the body with those lines blanked.
@@ -86,6 +90,15 @@ pub fn preprocess(
     host: &dyn Host,
     pivots: &PivotConfig,
 ) -> Preprocessed {
+    // Every construct starts with one of these; a page without any (most pages of a plain
+    // Markdown site) is returned as it is, sparing a second Markdown parse.
+    if !MARKERS.iter().any(|m| src.contains(m)) {
+        return Preprocessed {
+            text: src.to_string(),
+            blocks: Vec::new(),
+            diagnostics: Vec::new(),
+        };
+    }
     let mut doc = doc::Doc::new(display_path, src, host);
     if src.contains("<!--td:") {
         neutralize_lookalikes(&mut doc);

@@ -38,6 +38,8 @@ pub struct Nav {
     paths: BTreeMap<String, Vec<usize>>,
     /// Pages in reading order.
     order: Vec<String>,
+    /// Page id -> its index in `order`.
+    position: BTreeMap<String, usize>,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -68,8 +70,14 @@ impl Nav {
         }
         let mut stack = Vec::new();
         let roots = std::mem::take(&mut nav.roots);
-        index(&roots, &mut stack, &mut nav.paths, &mut nav.order);
+        index(&roots, &mut stack, &mut nav.paths, &mut nav.order, home);
         nav.roots = roots;
+        nav.position = nav
+            .order
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.clone(), i))
+            .collect();
         nav
     }
 
@@ -202,7 +210,7 @@ impl Nav {
 
     /// Previous and next pages in reading order.
     pub fn neighbours(&self, current: &str) -> (Option<&str>, Option<&str>) {
-        match self.order.iter().position(|p| p == current) {
+        match self.position.get(current).copied() {
             Some(i) => (
                 i.checked_sub(1)
                     .and_then(|j| self.order.get(j))
@@ -219,18 +227,20 @@ fn index(
     stack: &mut Vec<usize>,
     paths: &mut BTreeMap<String, Vec<usize>>,
     order: &mut Vec<String>,
+    home: Option<&str>,
 ) {
     for (i, n) in nodes.iter().enumerate() {
         stack.push(i);
         if let Some(p) = &n.page {
             if !paths.contains_key(p) {
                 paths.insert(p.clone(), stack.clone());
-                if !order.contains(p) {
+                // The home page already leads the reading order.
+                if home != Some(p.as_str()) {
                     order.push(p.clone());
                 }
             }
         }
-        index(&n.children, stack, paths, order);
+        index(&n.children, stack, paths, order, home);
         stack.pop();
     }
 }

@@ -18,7 +18,7 @@ use crate::error::Diagnostic;
 use crate::front_matter::display_date;
 use crate::load::{self, Kind};
 use crate::markdown::RenderOptions;
-use crate::output::OutputFile;
+use crate::output::{Collect, OutputFile, Sink};
 use crate::render::templates::{self, Templates};
 use crate::render::views::{context, ChildView, PageView, SiteView};
 use crate::resolve::links::{relative_href, LinkPolicy, SiteIndex};
@@ -30,7 +30,11 @@ use special::{alias_path, not_found_page, redirect_page, sitemap};
 
 /// Everything a build produced.
 pub struct Outcome {
+    /// Every output file, from [`build`]; [`build_to`] hands them to its sink instead and
+    /// leaves this empty.
     pub files: Vec<OutputFile>,
+    /// How many files went to the sink.
+    pub written: usize,
     pub diagnostics: Vec<Diagnostic>,
     pub report: Report,
 }
@@ -41,8 +45,19 @@ impl Outcome {
     }
 }
 
-/// Runs the whole pipeline. Err only for I/O trouble outside the content (exit code 2).
+/// Runs the whole pipeline and keeps every output file in memory (`Outcome::files`).
 pub fn build(cfg: &Config) -> Result<Outcome, String> {
+    let sink = Collect::default();
+    let mut outcome = build_to(cfg, &sink)?;
+    outcome.files = sink.into_files();
+    Ok(outcome)
+}
+
+/// Runs the whole pipeline, handing each output file to `sink` as soon as it is made (pages
+/// while they render), so memory holds the pages' Markdown output, not the whole site.
+/// The caller discards the sink's work when the outcome has errors. Err only for I/O
+/// trouble outside the content (exit code 2).
+pub fn build_to(cfg: &Config, sink: &dyn Sink) -> Result<Outcome, String> {
     let mut timings: Vec<(String, f64)> = Vec::new();
     let mut clock = Instant::now();
     let mut lap = |name: &str, timings: &mut Vec<(String, f64)>| {
@@ -74,6 +89,11 @@ pub fn build(cfg: &Config) -> Result<Outcome, String> {
     diags.extend(d);
     diags.extend(pages::assign_urls(&mut pages));
     pages.sort_by(|a, b| a.id.cmp(&b.id));
+    // Pages hold their own copy of the text from here on.
+    let mut files = files;
+    for f in files.iter_mut().filter(|f| f.kind == Kind::Markdown) {
+        f.bytes = Vec::new();
+    }
     lap("parse", &mut timings);
 
     // Resolve.
@@ -140,6 +160,9 @@ pub fn build(cfg: &Config) -> Result<Outcome, String> {
     for (rp, d) in rendered {
         diags.extend(d);
         outputs.push(rp);
+    }
+    for p in &mut pages {
+        p.text = String::new();
     }
     lap("render-markdown", &mut timings);
 
@@ -217,10 +240,21 @@ pub fn build(cfg: &Config) -> Result<Outcome, String> {
         .iter()
         .find(|p| p.url.is_empty())
         .map(|p| (p.title.clone(), String::new()));
+    // Folder URL -> the pages directly in it, for section pages' child lists.
+    let mut in_folder: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    if pages.iter().any(|p| p.landing) {
+        for (i, c) in pages.iter().enumerate() {
+            in_folder.entry(parent_url(&c.url)).or_default().push(i);
+        }
+    }
+    let mut page_files: BTreeSet<String> = BTreeSet::new();
+    let write_error: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
     if let Some(tpl) = &tpl {
-        let results: Vec<Result<OutputFile, Diagnostic>> = pages
+        // Each page goes to the sink as soon as it is rendered, and its Markdown output is
+        // dropped with it.
+        let results: Vec<Result<Option<String>, Diagnostic>> = pages
             .par_iter()
-            .zip(outputs.par_iter())
+            .zip(outputs.into_par_iter())
             .map(|(p, o)| {
                 let root = relative_href(&p.url, "");
                 let root = if root == "./" { String::new() } else { root };
@@ -234,9 +268,13 @@ pub fn build(cfg: &Config) -> Result<Outcome, String> {
                 };
                 let (prev, next) = nav.neighbours(&p.id);
                 let children = if p.landing {
-                    pages
+                    in_folder
+                        .get(&p.url)
+                        .map(Vec::as_slice)
+                        .unwrap_or_default()
                         .iter()
-                        .filter(|c| c.id != p.id && parent_url(&c.url) == p.url)
+                        .filter_map(|&i| pages.get(i))
+                        .filter(|c| c.id != p.id)
                         .map(|c| ChildView {
                             title: c.title.clone(),
                             href: relative_href(&p.url, &c.url),
@@ -281,22 +319,37 @@ pub fn build(cfg: &Config) -> Result<Outcome, String> {
                 };
                 let ctx = context(&site_view, &root, &nav.view(&p.id, &p.url, &url_of), &view);
                 let name = template_name(tpl, p);
-                tpl.render(&name, &ctx)
-                    .map(|html| OutputFile::new(format!("{}index.html", p.url), html))
-                    .map_err(|e| {
-                        Diagnostic::error(
-                            &p.display,
-                            0,
-                            0,
-                            "template",
-                            format!("template {name}: {e}"),
-                        )
-                    })
+                let html = tpl.render(&name, &ctx).map_err(|e| {
+                    Diagnostic::error(
+                        &p.display,
+                        0,
+                        0,
+                        "template",
+                        format!("template {name}: {e}"),
+                    )
+                })?;
+                let path = format!("{}index.html", p.url);
+                match sink.put(OutputFile::new(path.clone(), html)) {
+                    Ok(()) => Ok(Some(path)),
+                    Err(e) => {
+                        // Written only once, below, as the build's one I/O failure.
+                        if let Ok(mut slot) = write_error.lock() {
+                            slot.get_or_insert(e);
+                        }
+                        Ok(None)
+                    }
+                }
             })
             .collect();
+        if let Some(e) = write_error.into_inner().ok().flatten() {
+            return Err(e);
+        }
         for r in results {
             match r {
-                Ok(f) => out_files.push(f),
+                Ok(Some(path)) => {
+                    page_files.insert(path);
+                }
+                Ok(None) => {}
                 Err(d) => diags.push(d),
             }
         }
@@ -354,19 +407,28 @@ pub fn build(cfg: &Config) -> Result<Outcome, String> {
         ),
     ));
     out_files.sort_by(|a, b| a.path.cmp(&b.path));
+    let mut clash = |path: &str| {
+        diags.push(Diagnostic::error(
+            path,
+            0,
+            0,
+            "output-clash",
+            "two sources write this output file",
+        ))
+    };
     out_files.dedup_by(|b, a| {
-        if a.path == b.path {
-            diags.push(Diagnostic::error(
-                &a.path,
-                0,
-                0,
-                "output-clash",
-                "two sources write this output file",
-            ));
-            true
-        } else {
-            false
+        let same = a.path == b.path;
+        if same {
+            clash(&a.path);
         }
+        same
+    });
+    out_files.retain(|f| {
+        let page = page_files.contains(&f.path);
+        if page {
+            clash(&f.path);
+        }
+        !page
     });
     lap("site-files", &mut timings);
 
@@ -378,8 +440,13 @@ pub fn build(cfg: &Config) -> Result<Outcome, String> {
     diags.sort();
     diags.dedup();
     let report = Report::new(&pages, &out_files, &diags, &externals, timings);
+    let written = page_files.len() + out_files.len();
+    for f in out_files {
+        sink.put(f)?;
+    }
     Ok(Outcome {
-        files: out_files,
+        files: Vec::new(),
+        written,
         diagnostics: diags,
         report,
     })
