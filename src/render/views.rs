@@ -99,11 +99,27 @@ impl<'a> PageView<'a> {
 
 /// The template context: the same five names for every page kind.
 pub fn context(site: &SiteView, root: &str, nav: &[NavItemView], page: &PageView) -> tera::Context {
+    context_of_values(
+        &tera::Value::from_serializable(site),
+        root,
+        tera::Value::from_serializable(nav),
+        page,
+    )
+}
+
+/// [`context`] with the site and the sidebar already converted to template values, so a
+/// build converts the site once and shares sidebars between pages.
+pub fn context_of_values(
+    site: &tera::Value,
+    root: &str,
+    nav: tera::Value,
+    page: &PageView,
+) -> tera::Context {
     let mut ctx = tera::Context::new();
-    ctx.insert("site", site);
+    ctx.insert_value("site", site.clone());
     ctx.insert("root", root);
     ctx.insert("assets", &AssetsView::new(root));
-    ctx.insert("nav", nav);
+    ctx.insert_value("nav", nav);
     ctx.insert("page", page);
     ctx
 }

@@ -337,19 +337,31 @@ pub fn normalize(path: &str) -> Option<String> {
 
 /// The href from a page at URL folder `from` ("a/b/") to root-relative `to` ("c/d/" or "img/x.png").
 pub fn relative_href(from: &str, to: &str) -> String {
+    // Called for every sidebar entry of every page, so it walks the two paths in place
+    // instead of collecting their segments.
     let depth = from.split('/').filter(|s| !s.is_empty()).count();
-    let from_parts: Vec<&str> = from.split('/').filter(|s| !s.is_empty()).collect();
-    let to_parts: Vec<&str> = to.split('/').collect();
-    // Share the common prefix of folders so links between siblings stay short.
+    // Share the common prefix of folders so links between siblings stay short; the last
+    // segment of `to` (a file name, or empty for a folder URL) is never shared.
     let mut common = 0;
-    while common < from_parts.len()
-        && common + 1 < to_parts.len()
-        && from_parts[common] == to_parts[common]
-    {
-        common += 1;
+    let mut offset = 0;
+    if let Some(end) = to.rfind('/') {
+        let mut from_segments = from.split('/').filter(|s| !s.is_empty());
+        for seg in to[..end].split('/') {
+            match from_segments.next() {
+                Some(f) if f == seg => {
+                    common += 1;
+                    offset += seg.len() + 1;
+                }
+                _ => break,
+            }
+        }
     }
-    let mut out = "../".repeat(depth - common);
-    out.push_str(&to_parts[common..].join("/"));
+    let rest = to.get(offset..).unwrap_or_default();
+    let mut out = String::with_capacity(3 * (depth - common) + rest.len());
+    for _ in common..depth {
+        out.push_str("../");
+    }
+    out.push_str(rest);
     if out.is_empty() {
         "./".into()
     } else {
@@ -425,6 +437,11 @@ mod tests {
         assert_eq!(relative_href("guide/", ""), "../");
         assert_eq!(relative_href("guide/", "guide/"), "./");
         assert_eq!(relative_href("a/", "a/img.png"), "img.png");
+        assert_eq!(relative_href("a/b/c/", "a/x/y.png"), "../../x/y.png");
+        assert_eq!(relative_href("a/b/", "a//b/"), "..//b/");
+        assert_eq!(relative_href("a/b/", "a/b/c/d/"), "c/d/");
+        assert_eq!(relative_href("", ""), "./");
+        assert_eq!(relative_href("a/", "b"), "../b");
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! tree on every page), breadcrumbs, and previous/next in reading order.
 
 use std::collections::BTreeMap;
+use std::sync::Mutex;
 
 use serde::Serialize;
 
@@ -174,6 +175,60 @@ impl Nav {
         view_level(&self.roots, &path, 0, current, from, url_of)
     }
 
+    /// [`Nav::view`] as a template value. Leaf pages of one folder see the same sidebar
+    /// apart from which entry is current, so it is built and converted once per folder
+    /// (in `cache`) and only the current entry is patched per page.
+    pub fn view_value(
+        &self,
+        current: &str,
+        from: &str,
+        url_of: &dyn Fn(&str) -> Option<String>,
+        cache: &Mutex<BTreeMap<(Vec<usize>, String), tera::Value>>,
+    ) -> tera::Value {
+        let path = self
+            .paths
+            .get(current)
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        let leaf = node_at(&self.roots, path).is_some_and(|n| n.children.is_empty());
+        // A page URL is `folder/name/`; any other page of `folder` is as deep and shares
+        // every link prefix, so "folder/\0/" stands for all of them.
+        let folder = from
+            .strip_suffix('/')
+            .and_then(|f| {
+                f.rsplit_once('/')
+                    .map(|(d, _)| format!("{d}/"))
+                    .or(Some(String::new()))
+            })
+            .filter(|_| leaf && !from.is_empty());
+        let Some(folder) = folder else {
+            return tera::Value::from_serializable(&self.view(current, from, url_of));
+        };
+        let parent = path
+            .split_last()
+            .map(|(_, p)| p.to_vec())
+            .unwrap_or_default();
+        let key = (parent, folder);
+        let cached = cache.lock().ok().and_then(|m| m.get(&key).cloned());
+        let shared = match cached {
+            Some(v) => v,
+            None => {
+                let stand_in = format!("{}\u{0}/", key.1);
+                let items = view_level(&self.roots, path, 0, "\u{0}", &stand_in, url_of);
+                let v = tera::Value::from_serializable(&items);
+                if let Ok(mut m) = cache.lock() {
+                    m.insert(key, v.clone());
+                }
+                v
+            }
+        };
+        if path.is_empty() {
+            shared
+        } else {
+            mark_current(&shared, path)
+        }
+    }
+
     pub fn breadcrumbs(
         &self,
         current: &str,
@@ -251,6 +306,39 @@ fn href_of(node: &NavNode, from: &str, url_of: &dyn Fn(&str) -> Option<String>) 
         (None, Some(u)) => Some(u.clone()),
         (None, None) => None,
     }
+}
+
+fn node_at<'a>(nodes: &'a [NavNode], path: &[usize]) -> Option<&'a NavNode> {
+    let (&first, rest) = path.split_first()?;
+    let node = nodes.get(first)?;
+    if rest.is_empty() {
+        Some(node)
+    } else {
+        node_at(&node.children, rest)
+    }
+}
+
+/// A copy of the sidebar value with the entry at `path` current, linking to itself as
+/// `./`. Only the maps and lists on the way to it are copied; the rest is shared.
+fn mark_current(items: &tera::Value, path: &[usize]) -> tera::Value {
+    let (Some((&i, rest)), Some(list)) = (path.split_first(), items.as_array()) else {
+        return items.clone();
+    };
+    let mut list = list.to_vec();
+    if let Some(item) = list.get_mut(i) {
+        if let Some(map) = item.as_map() {
+            let mut map = map.clone();
+            if rest.is_empty() {
+                map.insert("current".into(), true.into());
+                map.insert("href".into(), "./".into());
+            } else if let Some(children) = map.get(&tera::value::Key::from("children")) {
+                let patched = mark_current(children, rest);
+                map.insert("children".into(), patched);
+            }
+            *item = tera::Value::from(map);
+        }
+    }
+    tera::Value::from(list)
 }
 
 fn view_level(
@@ -340,6 +428,28 @@ mod tests {
             nav.neighbours("guide/deep/y.md"),
             (Some("guide/_index.md"), Some("guide/x.md"))
         );
+    }
+
+    #[test]
+    fn shared_sidebar_values_equal_the_per_page_views() {
+        let ps = pages();
+        let nav = Nav::from_folders(&ps);
+        let url_of = |id: &str| ps.iter().find(|p| p.id == id).map(|p| p.url.clone());
+        let cache = Mutex::new(BTreeMap::new());
+        for _ in 0..2 {
+            for p in &ps {
+                let direct = tera::Value::from_serializable(&nav.view(&p.id, &p.url, &url_of));
+                let shared = nav.view_value(&p.id, &p.url, &url_of, &cache);
+                assert_eq!(shared, direct, "{}", p.id);
+            }
+        }
+        // Leaf pages of one folder share one entry.
+        let leaves = ps
+            .iter()
+            .filter(|p| p.url.matches('/').count() >= 1)
+            .count();
+        let entries = cache.lock().unwrap().len();
+        assert!(entries < leaves, "{entries} entries for {leaves} pages");
     }
 
     #[test]

@@ -20,7 +20,7 @@ use crate::load::{self, Kind};
 use crate::markdown::RenderOptions;
 use crate::output::{Collect, OutputFile, Sink};
 use crate::render::templates::{self, Templates};
-use crate::render::views::{context, ChildView, PageView, SiteView};
+use crate::render::views::{context_of_values, ChildView, PageView, SiteView};
 use crate::resolve::links::{relative_href, LinkPolicy, SiteIndex};
 use crate::resolve::nav::{LinkView, Nav, NavNode, NavPage};
 use page_render::RenderedPage;
@@ -247,6 +247,8 @@ pub fn build_to(cfg: &Config, sink: &dyn Sink) -> Result<Outcome, String> {
             in_folder.entry(parent_url(&c.url)).or_default().push(i);
         }
     }
+    let site_value = tera::Value::from_serializable(&site_view);
+    let sidebars = std::sync::Mutex::new(BTreeMap::new());
     let mut page_files: BTreeSet<String> = BTreeSet::new();
     let write_error: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
     if let Some(tpl) = &tpl {
@@ -317,7 +319,8 @@ pub fn build_to(cfg: &Config, sink: &dyn Sink) -> Result<Outcome, String> {
                     children,
                     redirect_to: None,
                 };
-                let ctx = context(&site_view, &root, &nav.view(&p.id, &p.url, &url_of), &view);
+                let sidebar = nav.view_value(&p.id, &p.url, &url_of, &sidebars);
+                let ctx = context_of_values(&site_value, &root, sidebar, &view);
                 let name = template_name(tpl, p);
                 let html = tpl.render(&name, &ctx).map_err(|e| {
                     Diagnostic::error(
