@@ -15,6 +15,8 @@ pub mod directives;
 pub mod docfx;
 pub mod error;
 pub mod front_matter;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod init;
 pub mod load;
 pub mod markdown;

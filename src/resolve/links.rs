@@ -357,9 +357,13 @@ pub fn relative_href(from: &str, to: &str) -> String {
         }
     }
     let rest = to.get(offset..).unwrap_or_default();
-    let mut out = String::with_capacity(3 * (depth - common) + rest.len());
+    let mut out = String::with_capacity(3 * depth.saturating_sub(common) + rest.len() + 2);
     for _ in common..depth {
         out.push_str("../");
+    }
+    // `c:d/` on its own would read as a URL with scheme `c`.
+    if out.is_empty() && rest.split('/').next().is_some_and(|s| s.contains(':')) {
+        out.push_str("./");
     }
     out.push_str(rest);
     if out.is_empty() {
@@ -405,6 +409,8 @@ pub fn percent_decode(s: &str) -> String {
 }
 
 /// Percent-encodes what cannot stand in a URL path (spaces, quotes, non-ASCII stays as is).
+/// A backslash is encoded because URL parsers read it as `/`, and control characters
+/// because they drop tabs and newlines.
 pub fn encode_path(p: &str) -> String {
     let mut out = String::with_capacity(p.len());
     for c in p.chars() {
@@ -416,6 +422,13 @@ pub fn encode_path(p: &str) -> String {
             '%' => out.push_str("%25"),
             '<' => out.push_str("%3C"),
             '>' => out.push_str("%3E"),
+            '\\' => out.push_str("%5C"),
+            c if c.is_control() => {
+                let mut buf = [0u8; 4];
+                for b in c.encode_utf8(&mut buf).bytes() {
+                    out.push_str(&format!("%{b:02X}"));
+                }
+            }
             c => out.push(c),
         }
     }
@@ -442,6 +455,19 @@ mod tests {
         assert_eq!(relative_href("a/b/", "a/b/c/d/"), "c/d/");
         assert_eq!(relative_href("", ""), "./");
         assert_eq!(relative_href("a/", "b"), "../b");
+        // A first segment with a colon would read as a URL scheme.
+        assert_eq!(relative_href("", "c:d/"), "./c:d/");
+        assert_eq!(relative_href("a/", "a/x:y.png"), "./x:y.png");
+        assert_eq!(relative_href("a/", "x:y/"), "../x:y/");
+    }
+
+    #[test]
+    fn encodes_what_url_parsers_would_change() {
+        assert_eq!(encode_path("a b#c?d%e"), "a%20b%23c%3Fd%25e");
+        // Parsers read `\` as `/` and drop tabs and newlines.
+        assert_eq!(encode_path("a\\b"), "a%5Cb");
+        assert_eq!(encode_path("a\tb\n"), "a%09b%0A");
+        assert_eq!(encode_path("é/x"), "é/x");
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! `Host` lives here too: it reads includes and `:::code` sources (never outside the site
 //! root), renders fragments through this same function, and checks their links.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
@@ -17,6 +17,11 @@ use crate::resolve::links::{normalize, AnchorCheck, PageLinker, SiteIndex};
 
 /// Includes nested deeper than this are refused (DocFX allows a handful of levels).
 const MAX_INCLUDE_DEPTH: usize = 8;
+/// Files one page may read for includes and `:::code` (counting every repeat), and their
+/// total size: a chain of files that each include the next many times would otherwise
+/// multiply (ten includes of ten includes, eight deep, is 10^8 renders).
+const MAX_READS_PER_PAGE: usize = 1000;
+const MAX_READ_BYTES_PER_PAGE: usize = 64 << 20;
 
 pub(super) struct Shared<'a> {
     pub index: &'a SiteIndex,
@@ -74,12 +79,14 @@ pub(super) fn render_page(
         Some(fig_placeholder(n))
     };
     linker.diagram_hook = Some(&hook);
+    let reads = Cell::new((0, 0));
     let host = SiteHost {
         sh,
         linker: &linker,
         chain: vec![id.to_string()],
         pivots: &pivots,
         figs: &figs,
+        reads: &reads,
         diags: RefCell::new(Vec::new()),
     };
     let (html_rendered, more) = host.render(id, disp, text, body_offset);
@@ -101,6 +108,8 @@ struct SiteHost<'a, 'b> {
     chain: Vec<String>,
     pivots: &'b PivotConfig,
     figs: &'b RefCell<Vec<String>>,
+    /// Files read so far for this page and their bytes, shared by nested hosts.
+    reads: &'b Cell<(usize, usize)>,
     diags: RefCell<Vec<Diagnostic>>,
 }
 
@@ -185,6 +194,11 @@ impl Host for SiteHost<'_, '_> {
     }
 
     fn read(&self, raw: &str, _line: usize, _col: usize) -> Result<(String, String), String> {
+        if self.reads.get().0 >= MAX_READS_PER_PAGE {
+            return Err(format!(
+                "`{raw}` refused: the page already reads {MAX_READS_PER_PAGE} included or code files (counting repeats)"
+            ));
+        }
         if self.chain.len() > MAX_INCLUDE_DEPTH {
             return Err(format!(
                 "includes nest deeper than {MAX_INCLUDE_DEPTH} levels"
@@ -232,7 +246,16 @@ impl Host for SiteHost<'_, '_> {
                 self.chain.join(" -> ")
             ));
         }
+        let (count, total) = self.reads.get();
         let bytes = std::fs::read(&canon).map_err(|e| format!("`{raw}` cannot be read: {e}"))?;
+        let total = total.saturating_add(bytes.len());
+        self.reads.set((count + 1, total));
+        if total > MAX_READ_BYTES_PER_PAGE {
+            return Err(format!(
+                "`{raw}` refused: included and code files for this page exceed {} MiB",
+                MAX_READ_BYTES_PER_PAGE >> 20
+            ));
+        }
         let text = String::from_utf8(bytes).map_err(|_| format!("`{raw}` is not valid UTF-8"))?;
         Ok((disp, text.trim_start_matches('\u{feff}').to_string()))
     }
@@ -253,6 +276,7 @@ impl Host for SiteHost<'_, '_> {
             chain,
             pivots: self.pivots,
             figs: self.figs,
+            reads: self.reads,
             diags: RefCell::new(Vec::new()),
         };
         let body_offset = crate::front_matter::split(display_path, text)
