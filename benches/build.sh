@@ -97,6 +97,7 @@ work, ns = sys.argv[1], sys.argv[2:]
 med = {n: {r["command"]: r["median"] for r in json.load(open(f"{work}/result-{n}.json"))["results"]} for n in ns}
 a, b = ns[0], ns[-1]
 for tool in med[a]:
-    print(f"growth {tool}: {b} pages / {a} pages = {med[b][tool] / med[a][tool]:.1f}x")
+    if tool in med[b]:
+        print(f"growth {tool}: {b} pages / {a} pages = {med[b][tool] / med[a][tool]:.1f}x")
 PY
 fi

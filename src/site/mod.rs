@@ -4,6 +4,7 @@
 
 mod data;
 mod page_render;
+mod page_views;
 pub mod pages;
 mod report;
 mod special;
@@ -15,14 +16,13 @@ use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::error::Diagnostic;
-use crate::front_matter::display_date;
 use crate::load::{self, Kind};
 use crate::markdown::RenderOptions;
 use crate::output::{Collect, OutputFile, Sink};
 use crate::render::templates::{self, Templates};
-use crate::render::views::{context_of_values, ChildView, PageView, SiteView};
-use crate::resolve::links::{relative_href, LinkPolicy, SiteIndex};
-use crate::resolve::nav::{LinkView, Nav, NavNode, NavPage};
+use crate::render::views::SiteView;
+use crate::resolve::links::{LinkPolicy, SiteIndex};
+use crate::resolve::nav::{Nav, NavNode, NavPage};
 use page_render::RenderedPage;
 pub use pages::{Page, PageKind};
 pub use report::Report;
@@ -225,30 +225,8 @@ pub fn build_to(cfg: &Config, sink: &dyn Sink) -> Result<Outcome, String> {
         generator: format!("trustdoc {}", env!("CARGO_PKG_VERSION")),
         extra: cfg.extra.clone(),
     };
-    let by_id: BTreeMap<&str, usize> = pages
-        .iter()
-        .enumerate()
-        .map(|(i, p)| (p.id.as_str(), i))
-        .collect();
-    let url_of = |id: &str| {
-        by_id
-            .get(id)
-            .and_then(|&i| pages.get(i))
-            .map(|p| p.url.clone())
-    };
-    let home = pages
-        .iter()
-        .find(|p| p.url.is_empty())
-        .map(|p| (p.title.clone(), String::new()));
-    // Folder URL -> the pages directly in it, for section pages' child lists.
-    let mut in_folder: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-    if pages.iter().any(|p| p.landing) {
-        for (i, c) in pages.iter().enumerate() {
-            in_folder.entry(parent_url(&c.url)).or_default().push(i);
-        }
-    }
-    let site_value = tera::Value::from_serializable(&site_view);
-    let sidebars = std::sync::Mutex::new(BTreeMap::new());
+    let views = page_views::PageViews::new(&pages, &nav, cfg, &site_view);
+    let url_of = |id: &str| views.url_of(id);
     let mut page_files: BTreeSet<String> = BTreeSet::new();
     let write_error: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
     if let Some(tpl) = &tpl {
@@ -258,79 +236,7 @@ pub fn build_to(cfg: &Config, sink: &dyn Sink) -> Result<Outcome, String> {
             .par_iter()
             .zip(outputs.into_par_iter())
             .map(|(p, o)| {
-                let root = relative_href(&p.url, "");
-                let root = if root == "./" { String::new() } else { root };
-                let link = |id: &str| -> Option<LinkView> {
-                    let i = *by_id.get(id)?;
-                    let t = pages.get(i)?;
-                    Some(LinkView {
-                        title: t.title.clone(),
-                        href: Some(relative_href(&p.url, &t.url)),
-                    })
-                };
-                let (prev, next) = nav.neighbours(&p.id);
-                let children = if p.landing {
-                    in_folder
-                        .get(&p.url)
-                        .map(Vec::as_slice)
-                        .unwrap_or_default()
-                        .iter()
-                        .filter_map(|&i| pages.get(i))
-                        .filter(|c| c.id != p.id)
-                        .map(|c| ChildView {
-                            title: c.title.clone(),
-                            href: relative_href(&p.url, &c.url),
-                            description: c.fm.description.clone(),
-                        })
-                        .collect()
-                } else {
-                    Vec::new()
-                };
-                let view = PageView {
-                    kind: match (p.kind, p.landing) {
-                        (PageKind::Landing, _) => "landing",
-                        (PageKind::Faq, _) => "faq",
-                        (_, true) => "section",
-                        _ => "page",
-                    },
-                    title: &p.title,
-                    description: p.fm.description.as_deref(),
-                    content: &o.rendered.html,
-                    has_h1: o.rendered.h1.is_some(),
-                    toc: &o.rendered.toc,
-                    permalink: format!("{}{}", cfg.base_url, p.url),
-                    path: &p.url,
-                    last_updated: p.fm.date.as_deref(),
-                    last_updated_display: p.fm.date.as_deref().and_then(display_date),
-                    author: p.fm.author.as_deref(),
-                    extra: &p.fm.extra,
-                    breadcrumbs: if p.url.is_empty() {
-                        Vec::new()
-                    } else {
-                        nav.breadcrumbs(
-                            &p.id,
-                            &p.url,
-                            home.as_ref().map(|(t, u)| (t.as_str(), u.as_str())),
-                            &url_of,
-                        )
-                    },
-                    prev: prev.and_then(link),
-                    next: next.and_then(link),
-                    children,
-                    redirect_to: None,
-                };
-                let sidebar = nav.view_value(&p.id, &p.url, &url_of, &sidebars);
-                let ctx = context_of_values(&site_value, &root, sidebar, &view);
-                let name = template_name(tpl, p);
-                let html = tpl.render(&name, &ctx).map_err(|e| {
-                    Diagnostic::error(
-                        &p.display,
-                        0,
-                        0,
-                        "template",
-                        format!("template {name}: {e}"),
-                    )
-                })?;
+                let html = views.render(tpl, p, &o)?;
                 let path = format!("{}index.html", p.url);
                 match sink.put(OutputFile::new(path.clone(), html)) {
                     Ok(()) => Ok(Some(path)),
@@ -544,33 +450,4 @@ fn config_nav(
             }
         })
         .collect()
-}
-
-fn parent_url(url: &str) -> String {
-    let trimmed = url.trim_end_matches('/');
-    match trimmed.rsplit_once('/') {
-        Some((parent, _)) => format!("{parent}/"),
-        None if trimmed.is_empty() => "\u{0}".into(),
-        None => String::new(),
-    }
-}
-
-fn template_name(tpl: &Templates, p: &Page) -> String {
-    if let Some(t) = &p.fm.template {
-        let name = if t.ends_with(".html") {
-            t.clone()
-        } else {
-            format!("{t}.html")
-        };
-        if tpl.has(&name) {
-            return name;
-        }
-    }
-    match (p.kind, p.landing) {
-        (PageKind::Landing, _) => "landing.html",
-        (PageKind::Faq, _) => "faq.html",
-        (_, true) => "section.html",
-        _ => "page.html",
-    }
-    .to_string()
 }

@@ -1,0 +1,181 @@
+//! Page views: what the templates see for one page (content, table of contents,
+//! breadcrumbs, previous and next, a section's children, the sidebar) and the render of
+//! the page through its template. Sidebars are shared between the pages of a folder.
+
+use std::collections::BTreeMap;
+use std::sync::Mutex;
+
+use crate::config::Config;
+use crate::error::Diagnostic;
+use crate::front_matter::display_date;
+use crate::render::templates::Templates;
+use crate::render::views::{context_of_values, ChildView, PageView, SiteView};
+use crate::resolve::links::relative_href;
+use crate::resolve::nav::{LinkView, Nav};
+
+use super::page_render::RenderedPage;
+use super::pages::{Page, PageKind};
+
+type SidebarCache = Mutex<BTreeMap<(Vec<usize>, String), tera::Value>>;
+
+pub(super) struct PageViews<'a> {
+    pages: &'a [Page],
+    nav: &'a Nav,
+    cfg: &'a Config,
+    by_id: BTreeMap<&'a str, usize>,
+    /// Title and URL of the home page, first in every breadcrumb trail.
+    home: Option<(String, String)>,
+    /// Folder URL -> the pages directly in it, for section pages' child lists.
+    in_folder: BTreeMap<String, Vec<usize>>,
+    /// The site as a template value, converted once.
+    site: tera::Value,
+    sidebars: SidebarCache,
+}
+
+impl<'a> PageViews<'a> {
+    pub fn new(pages: &'a [Page], nav: &'a Nav, cfg: &'a Config, site: &SiteView) -> Self {
+        let mut in_folder: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        if pages.iter().any(|p| p.landing) {
+            for (i, c) in pages.iter().enumerate() {
+                in_folder.entry(parent_url(&c.url)).or_default().push(i);
+            }
+        }
+        PageViews {
+            pages,
+            nav,
+            cfg,
+            by_id: pages
+                .iter()
+                .enumerate()
+                .map(|(i, p)| (p.id.as_str(), i))
+                .collect(),
+            home: pages
+                .iter()
+                .find(|p| p.url.is_empty())
+                .map(|p| (p.title.clone(), String::new())),
+            in_folder,
+            site: tera::Value::from_serializable(site),
+            sidebars: Mutex::new(BTreeMap::new()),
+        }
+    }
+
+    /// The root-relative URL of a page id.
+    pub fn url_of(&self, id: &str) -> Option<String> {
+        self.by_id
+            .get(id)
+            .and_then(|&i| self.pages.get(i))
+            .map(|p| p.url.clone())
+    }
+
+    /// Page `p` with its Markdown output `o`, through its template.
+    pub fn render(
+        &self,
+        tpl: &Templates,
+        p: &Page,
+        o: &RenderedPage,
+    ) -> Result<String, Diagnostic> {
+        let (pages, nav) = (self.pages, self.nav);
+        let url_of = |id: &str| self.url_of(id);
+        let root = relative_href(&p.url, "");
+        let root = if root == "./" { String::new() } else { root };
+        let link = |id: &str| -> Option<LinkView> {
+            let t = pages.get(*self.by_id.get(id)?)?;
+            Some(LinkView {
+                title: t.title.clone(),
+                href: Some(relative_href(&p.url, &t.url)),
+            })
+        };
+        let (prev, next) = nav.neighbours(&p.id);
+        let children = if p.landing {
+            self.in_folder
+                .get(&p.url)
+                .map(Vec::as_slice)
+                .unwrap_or_default()
+                .iter()
+                .filter_map(|&i| pages.get(i))
+                .filter(|c| c.id != p.id)
+                .map(|c| ChildView {
+                    title: c.title.clone(),
+                    href: relative_href(&p.url, &c.url),
+                    description: c.fm.description.clone(),
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let view = PageView {
+            kind: match (p.kind, p.landing) {
+                (PageKind::Landing, _) => "landing",
+                (PageKind::Faq, _) => "faq",
+                (_, true) => "section",
+                _ => "page",
+            },
+            title: &p.title,
+            description: p.fm.description.as_deref(),
+            content: &o.rendered.html,
+            has_h1: o.rendered.h1.is_some(),
+            toc: &o.rendered.toc,
+            permalink: format!("{}{}", self.cfg.base_url, p.url),
+            path: &p.url,
+            last_updated: p.fm.date.as_deref(),
+            last_updated_display: p.fm.date.as_deref().and_then(display_date),
+            author: p.fm.author.as_deref(),
+            extra: &p.fm.extra,
+            breadcrumbs: if p.url.is_empty() {
+                Vec::new()
+            } else {
+                nav.breadcrumbs(
+                    &p.id,
+                    &p.url,
+                    self.home.as_ref().map(|(t, u)| (t.as_str(), u.as_str())),
+                    &url_of,
+                )
+            },
+            prev: prev.and_then(link),
+            next: next.and_then(link),
+            children,
+            redirect_to: None,
+        };
+        let sidebar = nav.view_value(&p.id, &p.url, &url_of, &self.sidebars);
+        let ctx = context_of_values(&self.site, &root, sidebar, &view);
+        let name = template_name(tpl, p);
+        tpl.render(&name, &ctx).map_err(|e| {
+            Diagnostic::error(
+                &p.display,
+                0,
+                0,
+                "template",
+                format!("template {name}: {e}"),
+            )
+        })
+    }
+}
+
+fn parent_url(url: &str) -> String {
+    let trimmed = url.trim_end_matches('/');
+    match trimmed.rsplit_once('/') {
+        Some((parent, _)) => format!("{parent}/"),
+        None if trimmed.is_empty() => "\u{0}".into(),
+        None => String::new(),
+    }
+}
+
+fn template_name(tpl: &Templates, p: &Page) -> String {
+    if let Some(t) = &p.fm.template {
+        let name = if t.ends_with(".html") {
+            t.clone()
+        } else {
+            format!("{t}.html")
+        };
+        if tpl.has(&name) {
+            return name;
+        }
+    }
+    match (p.kind, p.landing) {
+        (PageKind::Landing, _) => "landing.html",
+        (PageKind::Faq, _) => "faq.html",
+        (_, true) => "section.html",
+        _ => "page.html",
+    }
+    .to_string()
+}
