@@ -3,20 +3,11 @@
 //! Snippets are marked in the sample the DocFX way: a comment holding `<name>` … `</name>`
 //! (`// <setup>`, `# <setup>`, `<!-- <setup> -->`), or `#region name` … `#endregion`.
 
-use super::attr;
 use super::doc::{indent_width, Doc};
+use super::{attr, required_source};
 
 pub(crate) fn code(doc: &mut Doc, line0: usize, col: usize, attrs: &[(String, String)]) -> String {
-    let Some(source) = attr(attrs, "source")
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-    else {
-        doc.warn(
-            line0,
-            col,
-            "docfx-code",
-            "`:::code` has no source=\"…\"; nothing is shown",
-        );
+    let Some(source) = required_source(doc, line0, col, attrs, "code") else {
         return String::new();
     };
     let (display, text) = match doc.host.read(source, line0 + 1, col) {

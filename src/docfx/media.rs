@@ -4,7 +4,7 @@
 //! only http(s) sources are embedded.
 
 use super::doc::Doc;
-use super::{attr, esc};
+use super::{attr, esc, required_source};
 
 /// The HTML before and after a complex image's long description (`close` is empty for the
 /// other types, whose whole figure is in `open`).
@@ -35,18 +35,7 @@ pub(crate) fn image(
             "content".to_string()
         }
     };
-    let Some(source) = attr(attrs, "source")
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-    else {
-        doc.warn(
-            line0,
-            col,
-            "docfx-image",
-            "`:::image` has no source=\"…\"; nothing is shown",
-        );
-        return None;
-    };
+    let source = required_source(doc, line0, col, attrs, "image")?;
     let line = line0 + 1;
     let src = doc.host.url(source, line, col, true);
     let alt = match (kind.as_str(), attr(attrs, "alt-text")) {

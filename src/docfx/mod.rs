@@ -234,6 +234,29 @@ pub(crate) fn attr<'a>(attrs: &'a [(String, String)], key: &str) -> Option<&'a s
         .map(|(_, v)| v.as_str())
 }
 
+/// The trimmed `source` of a `:::{directive}` block; without one, a warning at the block
+/// says nothing is shown.
+pub(crate) fn required_source<'a>(
+    doc: &mut doc::Doc,
+    line0: usize,
+    col: usize,
+    attrs: &'a [(String, String)],
+    directive: &str,
+) -> Option<&'a str> {
+    let source = attr(attrs, "source")
+        .map(str::trim)
+        .filter(|s| !s.is_empty());
+    if source.is_none() {
+        doc.warn(
+            line0,
+            col,
+            &format!("docfx-{directive}"),
+            format!("`:::{directive}` has no source=\"…\"; nothing is shown"),
+        );
+    }
+    source
+}
+
 /// Escape text for HTML element content and quoted attribute values.
 pub(crate) fn esc(s: &str) -> String {
     let mut out = String::with_capacity(s.len());

@@ -195,12 +195,11 @@ impl Nav {
         // every link prefix, so "folder/\0/" stands for all of them.
         let folder = from
             .strip_suffix('/')
-            .and_then(|f| {
+            .filter(|_| leaf && !from.is_empty())
+            .map(|f| {
                 f.rsplit_once('/')
-                    .map(|(d, _)| format!("{d}/"))
-                    .or(Some(String::new()))
-            })
-            .filter(|_| leaf && !from.is_empty());
+                    .map_or(String::new(), |(d, _)| format!("{d}/"))
+            });
         let Some(folder) = folder else {
             return tera::Value::from_serializable(&self.view(current, from, url_of));
         };

@@ -146,8 +146,8 @@ impl Data {
         let dia = diagram::render(cmp, access, show_of(show), &opts)?;
         let base = diagram_base(rel, cmp, show);
         let svg = relative_href(page_url, &encode_path(&format!("{base}.svg")));
-        let png = relative_href(page_url, &encode_path(&format!("{base}.png")));
-        let png2 = relative_href(page_url, &encode_path(&format!("{base}@2x.png")));
+        let png = relative_href(page_url, &encode_path(&png_name(&base, 1.0)));
+        let png2 = relative_href(page_url, &encode_path(&png_name(&base, 2.0)));
         Ok(format!(
             "<figure class=\"td-diagram-figure\">\n{}\n<details class=\"td-diagram-text\"><summary>Text description</summary>\n{}</details>\n<figcaption>{} <span class=\"td-diagram-files\">(<a href=\"{}\">SVG</a>, <a href=\"{}\">PNG</a>, <a href=\"{}\">PNG 2x</a>)</span></figcaption>\n</figure>\n",
             dia.svg_inline,
@@ -197,14 +197,7 @@ impl Data {
                     id_prefix: format!("td-{}-{}", slug(&cmp.id), slug(show)),
                     title: None,
                 };
-                let earlier = |scale: f32| {
-                    let name = if scale == 1.0 {
-                        format!("{base}.png")
-                    } else {
-                        format!("{base}@{scale}x.png")
-                    };
-                    read_previous(previous?, &name)
-                };
+                let earlier = |scale: f32| read_previous(previous?, &png_name(base, scale));
                 let files = diagram::render_files(cmp, access, show_of(show), &opts, &earlier)
                     .map_err(fail)?;
                 Ok(DiagramFiles {
@@ -223,8 +216,8 @@ impl Data {
             match r {
                 Ok(d) => {
                     files.push(OutputFile::new(format!("{}.svg", d.base), d.svg));
-                    files.push(OutputFile::new(format!("{}.png", d.base), d.png1.clone()));
-                    files.push(OutputFile::new(format!("{}@2x.png", d.base), d.png2));
+                    files.push(OutputFile::new(png_name(&d.base, 1.0), d.png1.clone()));
+                    files.push(OutputFile::new(png_name(&d.base, 2.0), d.png2));
                     pngs.insert(d.key, d.png1);
                 }
                 Err(d) => diags.push(d),
@@ -245,6 +238,15 @@ struct DiagramFiles {
     svg: Vec<u8>,
     png1: Vec<u8>,
     png2: Vec<u8>,
+}
+
+/// The PNG file of a diagram at `scale`: `base.png`, `base@2x.png`.
+fn png_name(base: &str, scale: f32) -> String {
+    if scale == 1.0 {
+        format!("{base}.png")
+    } else {
+        format!("{base}@{scale}x.png")
+    }
 }
 
 /// A regular file (not a symbolic link) of the previous output, at most 64 MB.

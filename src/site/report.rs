@@ -28,17 +28,10 @@ impl Report {
         externals: &BTreeSet<String>,
         timings: Vec<(String, f64)>,
     ) -> Report {
-        let page_files: BTreeSet<String> = pages
-            .iter()
-            .map(|p| format!("{}index.html", p.url))
-            .collect();
         Report {
             pages: pages.iter().map(|p| format!("/{}", p.url)).collect(),
-            assets: files
-                .iter()
-                .filter(|f| !page_files.contains(&f.path))
-                .map(|f| f.path.clone())
-                .collect(),
+            // Pages went to the sink as they rendered; `files` is everything else.
+            assets: files.iter().map(|f| f.path.clone()).collect(),
             diagrams: files
                 .iter()
                 .filter(|f| f.path.ends_with(".svg") && !f.path.starts_with("assets/"))
