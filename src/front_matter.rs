@@ -311,7 +311,7 @@ pub fn parse_date(raw: &str) -> Option<String> {
     let ymd = |y: u32, m: u32, d: u32| -> Option<String> {
         let days = [
             31,
-            if y % 4 == 0 && (y % 100 != 0 || y % 400 == 0) {
+            if y.is_multiple_of(4) && (!y.is_multiple_of(100) || y.is_multiple_of(400)) {
                 29
             } else {
                 28

@@ -66,7 +66,7 @@ impl Style {
 }
 
 impl Fonts {
-    fn face(&self, bold: bool) -> &Face<'static> {
+    pub(crate) fn face(&self, bold: bool) -> &Face<'static> {
         if bold {
             &self.bold
         } else {
@@ -76,20 +76,33 @@ impl Fonts {
 
     /// Advance width of `text` in px, with kerning from the `kern` table when present.
     pub fn width(&self, text: &str, style: Style) -> f32 {
+        self.each_glyph(text, style, |_, _| ())
+    }
+
+    /// Calls `at(glyph, x)` for each character's glyph with its pen position in px from
+    /// the start of the line, and returns the line's advance width. Measuring and the
+    /// rasterizer's text drawing both go through here, so they cannot disagree.
+    pub(crate) fn each_glyph(
+        &self,
+        text: &str,
+        style: Style,
+        mut at: impl FnMut(GlyphId, f32),
+    ) -> f32 {
         let face = self.face(style.bold);
-        let upem = f32::from(face.units_per_em().max(1));
+        let px_per_unit = style.size / f32::from(face.units_per_em().max(1));
         let mut units: i64 = 0;
         let mut prev: Option<GlyphId> = None;
         for ch in text.chars() {
             // Characters the font lacks are drawn as .notdef (glyph 0); measure that.
             let gid = face.glyph_index(ch).unwrap_or(GlyphId(0));
-            units += i64::from(face.glyph_hor_advance(gid).unwrap_or(0));
             if let Some(left) = prev {
                 units += i64::from(kerning(face, left, gid));
             }
+            at(gid, units as f32 * px_per_unit);
+            units += i64::from(face.glyph_hor_advance(gid).unwrap_or(0));
             prev = Some(gid);
         }
-        units as f32 * style.size / upem
+        units as f32 * px_per_unit
     }
 
     /// Greedy word wrap into lines no wider than `max` px; a word longer than a whole

@@ -6,8 +6,11 @@
 //! DejaVu Sans, so labels always fit and the output is byte-identical everywhere.
 
 mod cells;
+mod encode;
 mod font;
 mod geom;
+mod glyphs;
+mod labels;
 mod layout;
 mod legend;
 mod palette;
@@ -23,7 +26,8 @@ mod tests;
 use crate::compare::access::AccessMatrix;
 use crate::compare::model::{Comparison, Model};
 
-pub use raster::{is_rendering_of, rasterize, rasterize_scales};
+pub use encode::is_rendering_of;
+pub use raster::{rasterize, rasterize_scales};
 
 /// The files one diagram becomes: standalone SVG, PNG at 1x and at 2x.
 #[derive(Debug, Clone, PartialEq)]

@@ -1,17 +1,23 @@
 //! PNG output through resvg. The font database holds only the bundled DejaVu faces (no
 //! system fonts are ever loaded) and external images are refused, so a given SVG gives
 //! the same pixels on every machine.
+//!
+//! Our own diagrams take a faster road than a general SVG: their labels are taken out
+//! before usvg parses the drawing (`labels`) and drawn from a glyph cache (`glyphs`) in
+//! their place in the painting order, and the image is drawn in bands of rows that are
+//! compressed as soon as they are drawn (`encode`), so it never exists whole. Any other
+//! SVG goes through usvg and resvg unchanged.
 
 use std::sync::{Arc, OnceLock};
 
-use std::hash::Hasher;
-
 use rayon::prelude::*;
-use resvg::tiny_skia::{Pixmap, Transform};
+use resvg::tiny_skia::{PixmapMut, Transform};
 use resvg::usvg::{self, fontdb};
-use siphasher::sip128::Hasher128;
 
+use super::encode::{self, source_key};
 use super::font::{BOLD_TTF, FAMILY, REGULAR_TTF};
+use super::glyphs::{self, Placed, Run};
+use super::labels::{split_text, MARKER};
 
 /// Largest scale accepted; beyond this a large diagram would need gigabytes of pixels.
 const MAX_SCALE: f32 = 8.0;
@@ -48,12 +54,93 @@ pub(crate) fn parse(svg: &str) -> Result<usvg::Tree, String> {
     usvg::Tree::from_str(svg, &opt).map_err(|e| format!("the diagram SVG cannot be parsed: {e}"))
 }
 
-/// Bump when the rasteriser's output changes for the same SVG, so PNGs kept from an
-/// earlier build are not reused.
-const RASTER_VERSION: u32 = 2;
+/// A parsed drawing. `Split` holds the shapes as a usvg tree, with an empty marker group
+/// in place of each label, and the labels as runs for [`glyphs::draw`]; `Whole` is an
+/// SVG whose text usvg has to lay out itself (not one of our diagrams).
+enum Scene {
+    Split {
+        tree: usvg::Tree,
+        texts: Vec<Vec<Run>>,
+    },
+    Whole(usvg::Tree),
+}
 
-/// PNG text keyword that records which SVG, scale and rasteriser made the image.
-const SOURCE_KEYWORD: &str = "trustdoc-source";
+impl Scene {
+    fn of(svg: &str) -> Result<Scene, String> {
+        if let Some((shapes, texts)) = split_text(svg) {
+            let tree = parse(&shapes)?;
+            let markers = tree
+                .root()
+                .children()
+                .iter()
+                .filter(|n| marker(n).is_some())
+                .count();
+            if tree.root().transform().is_identity() && markers == texts.len() {
+                return Ok(Scene::Split { tree, texts });
+            }
+        }
+        parse(svg).map(Scene::Whole)
+    }
+
+    fn tree(&self) -> &usvg::Tree {
+        match self {
+            Scene::Split { tree, .. } | Scene::Whole(tree) => tree,
+        }
+    }
+
+    /// The labels laid out at `scale`, one list per label (empty for `Whole`).
+    fn place(&self, scale: f32) -> Result<Vec<Vec<Placed>>, String> {
+        match self {
+            Scene::Whole(_) => Ok(Vec::new()),
+            Scene::Split { texts, .. } => texts.iter().map(|t| glyphs::place(t, scale)).collect(),
+        }
+    }
+
+    /// Paints the drawing at `scale` into `target`, which holds the image rows from
+    /// `top` down, with the labels as `place` laid them out. Shapes whose box misses
+    /// those rows are skipped.
+    fn paint(
+        &self,
+        scale: f32,
+        labels: &[Vec<Placed>],
+        target: &mut PixmapMut,
+        top: u32,
+    ) -> Result<(), String> {
+        let ts = Transform::from_row(scale, 0.0, 0.0, scale, 0.0, -(top as f32));
+        let tree = match self {
+            Scene::Whole(tree) => {
+                resvg::render(tree, ts, target);
+                return Ok(());
+            }
+            Scene::Split { tree, .. } => tree,
+        };
+        let rows = top as f32..(top + target.height()) as f32;
+        for node in tree.root().children() {
+            if let Some(label) = marker(node).and_then(|i| labels.get(i)) {
+                glyphs::draw(label, target, top as i32)?;
+                continue;
+            }
+            let Some(b) = node.abs_layer_bounding_box() else {
+                continue;
+            };
+            // One pixel of slack for anti-aliasing.
+            if b.bottom() * scale + 1.0 < rows.start || b.top() * scale - 1.0 > rows.end {
+                continue;
+            }
+            // render_node draws relative to the node's own box; undo that shift.
+            resvg::render_node(node, ts.pre_translate(b.x(), b.y()), target);
+        }
+        Ok(())
+    }
+}
+
+/// The label index of an empty marker group.
+fn marker(node: &usvg::Node) -> Option<usize> {
+    match node {
+        usvg::Node::Group(g) if !g.has_children() => g.id().strip_prefix(MARKER)?.parse().ok(),
+        _ => None,
+    }
+}
 
 /// Renders a standalone SVG to PNG bytes at `scale` (1.0 = one pixel per SVG unit).
 pub fn rasterize(svg_standalone: &str, scale: f32) -> Result<Vec<u8>, String> {
@@ -72,130 +159,54 @@ pub fn rasterize_scales(svg_standalone: &str, scales: &[f32]) -> Result<Vec<Vec<
             ));
         }
     }
-    let tree = parse(svg_standalone)?;
-    let size = tree.size();
+    let scene = Scene::of(svg_standalone)?;
+    let size = scene.tree().size();
     let dims = |scale: f32| {
         (
             (size.width() * scale).round().max(1.0) as u32,
             (size.height() * scale).round().max(1.0) as u32,
         )
     };
-    let draw = |scale: f32| -> Result<Pixmap, String> {
-        let (w, h) = dims(scale);
-        let mut pixmap =
-            Pixmap::new(w, h).ok_or_else(|| format!("cannot allocate a {w}x{h} image"))?;
-        resvg::render(
-            &tree,
-            Transform::from_scale(scale, scale),
-            &mut pixmap.as_mut(),
-        );
-        Ok(pixmap)
-    };
-    // Largest first, so that halves can be taken from what is already drawn.
+    // Largest first; a scale that is half of a drawn one comes out of that drawing's pass.
     let mut order: Vec<usize> = (0..scales.len()).collect();
     order.sort_by(|&a, &b| scales[b].total_cmp(&scales[a]));
-    let mut drawn: Vec<Option<Pixmap>> = scales.iter().map(|_| None).collect();
+    let mut drawn: Vec<(usize, Option<usize>)> = Vec::new();
     for &i in &order {
-        let scale = scales[i];
-        let double = order
-            .iter()
-            .find(|&&j| scales[j] == scale * 2.0)
-            .and_then(|&j| drawn[j].as_ref());
-        let pixmap = match double {
-            Some(big) if dims(scale) == (big.width() / 2, big.height() / 2) => halve(big),
-            _ => None,
-        };
-        drawn[i] = Some(match pixmap {
-            Some(p) => p,
-            None => draw(scale)?,
+        let (w, h) = dims(scales[i]);
+        let double = drawn.iter_mut().find(|(j, half)| {
+            let (bw, bh) = dims(scales[*j]);
+            half.is_none() && scales[*j] == scales[i] * 2.0 && (w, h) == (bw / 2, bh / 2)
         });
+        match double {
+            Some(d) => d.1 = Some(i),
+            None => drawn.push((i, None)),
+        }
     }
-    drawn
+    let key = |i: usize| source_key(svg_standalone, scales[i]);
+    let encoded: Vec<_> = drawn
         .par_iter()
-        .zip(scales.par_iter())
-        .map(|(p, &scale)| {
-            let p = p.as_ref().ok_or("an image was not drawn")?;
-            encode_png(p, &source_key(svg_standalone, scale))
+        .map(|&(i, half)| {
+            let scale = scales[i];
+            let keys = [Some(key(i)), half.map(key)];
+            let labels = scene.place(scale)?;
+            let paint = |band: &mut PixmapMut, top: u32| scene.paint(scale, &labels, band, top);
+            let [a, b] = encode::encode(
+                dims(scale),
+                [keys[0].as_deref(), keys[1].as_deref()],
+                &paint,
+            )?;
+            Ok::<_, String>([(Some(i), a), (half, b)])
         })
+        .collect::<Result<_, _>>()?;
+    let mut pngs: Vec<Option<Vec<u8>>> = vec![None; scales.len()];
+    for (i, png) in encoded.into_iter().flatten() {
+        if let (Some(i), Some(png)) = (i, png) {
+            pngs[i] = Some(png);
+        }
+    }
+    pngs.into_iter()
+        .map(|p| p.ok_or_else(|| "an image was not drawn".to_string()))
         .collect()
-}
-
-/// The 2x2 box average of `big` (one pixel per four). Every channel is averaged
-/// alike, which is exact for premultiplied pixels.
-fn halve(big: &Pixmap) -> Option<Pixmap> {
-    let (w, h) = (big.width() / 2, big.height() / 2);
-    let mut small = Pixmap::new(w, h)?;
-    let stride = big.width() as usize * 4;
-    let src = big.data();
-    let dst = small.data_mut();
-    for (y, out_row) in dst.chunks_exact_mut(w as usize * 4).enumerate() {
-        let top = src.get(2 * y * stride..(2 * y + 1) * stride)?;
-        let bottom = src.get((2 * y + 1) * stride..(2 * y + 2) * stride)?;
-        for (x, out) in out_row.chunks_exact_mut(4).enumerate() {
-            let (a, b) = (&top[8 * x..8 * x + 8], &bottom[8 * x..8 * x + 8]);
-            for c in 0..4 {
-                let sum =
-                    u16::from(a[c]) + u16::from(a[c + 4]) + u16::from(b[c]) + u16::from(b[c + 4]);
-                out[c] = ((sum + 2) / 4) as u8;
-            }
-        }
-    }
-    Some(small)
-}
-
-/// What a PNG made from `svg` at `scale` records about its source: the rasteriser
-/// version, the scale and a 128-bit SipHash of the SVG text (fixed keys, so stable
-/// across runs and machines).
-fn source_key(svg: &str, scale: f32) -> String {
-    let mut h = siphasher::sip128::SipHasher13::new();
-    h.write(svg.as_bytes());
-    format!(
-        "v{RASTER_VERSION} scale {scale} svg {:032x}",
-        h.finish128().as_u128()
-    )
-}
-
-/// Whether `png` was rendered by this rasteriser from exactly `svg` at `scale`, so a
-/// build can keep it instead of drawing it again.
-pub fn is_rendering_of(png: &[u8], svg: &str, scale: f32) -> bool {
-    let Ok(reader) = png::Decoder::new(std::io::Cursor::new(png)).read_info() else {
-        return false;
-    };
-    let key = source_key(svg, scale);
-    reader
-        .info()
-        .uncompressed_latin1_text
-        .iter()
-        .any(|t| t.keyword == SOURCE_KEYWORD && t.text == key)
-}
-
-/// PNG tuned for flat-coloured drawings: RGB without the alpha channel (the canvas is
-/// opaque), the "up" filter and the fastest zlib level: a third of the default settings'
-/// time for files about 1.3 times larger. `source` goes into a text chunk.
-pub(crate) fn encode_png(pixmap: &Pixmap, source: &str) -> Result<Vec<u8>, String> {
-    let mut rgb = Vec::with_capacity(pixmap.data().len() / 4 * 3);
-    for p in pixmap.data().chunks_exact(4) {
-        if p[3] != u8::MAX {
-            // tiny-skia stores premultiplied alpha; its own encoder converts.
-            return pixmap
-                .encode_png()
-                .map_err(|e| format!("PNG encoding failed: {e}"));
-        }
-        rgb.extend_from_slice(&p[..3]);
-    }
-    let mut out = Vec::with_capacity(rgb.len() / 16);
-    let mut enc = png::Encoder::new(&mut out, pixmap.width(), pixmap.height());
-    enc.set_color(png::ColorType::Rgb);
-    enc.set_depth(png::BitDepth::Eight);
-    enc.set_deflate_compression(png::DeflateCompression::Level(1));
-    enc.set_filter(png::Filter::Up);
-    let err = |e: png::EncodingError| format!("PNG encoding failed: {e}");
-    enc.add_text_chunk(SOURCE_KEYWORD.to_string(), source.to_string())
-        .map_err(err)?;
-    let mut writer = enc.write_header().map_err(err)?;
-    writer.write_image_data(&rgb).map_err(err)?;
-    writer.finish().map_err(err)?;
-    Ok(out)
 }
 
 #[cfg(test)]
@@ -210,6 +221,71 @@ mod tests {
         }
         assert!(rasterize("<svg", 1.0).is_err());
         assert!(rasterize(svg, 1.0).is_ok());
+    }
+
+    /// Draws with usvg laying out the text itself, the way the labels would look without
+    /// the glyph cache.
+    fn through_usvg_text(svg: &str, scale: f32) -> resvg::tiny_skia::Pixmap {
+        let tree = parse(svg).unwrap();
+        let size = tree.size().to_int_size().scale_by(scale).unwrap();
+        let mut p = resvg::tiny_skia::Pixmap::new(size.width(), size.height()).unwrap();
+        resvg::render(&tree, Transform::from_scale(scale, scale), &mut p.as_mut());
+        p
+    }
+
+    #[test]
+    fn labels_drawn_from_the_glyph_cache_match_usvg_text() {
+        use crate::compare::access::derive;
+        use crate::diagram::{fixtures::reference, render, DiagramOptions, Show};
+        let cmp = reference();
+        let opts = DiagramOptions {
+            id_prefix: "t".into(),
+            title: None,
+        };
+        let svg = render(&cmp, &derive(&cmp), Show::Model("coco-aks"), &opts)
+            .unwrap()
+            .svg_standalone;
+        let Scene::Split { texts, .. } = Scene::of(&svg).unwrap() else {
+            panic!("the diagram's labels were not taken out");
+        };
+        assert_eq!(texts.len(), svg.matches("<text").count());
+        for scale in [1.0, 2.0] {
+            let ours =
+                resvg::tiny_skia::Pixmap::decode_png(&rasterize(&svg, scale).unwrap()).unwrap();
+            let theirs = through_usvg_text(&svg, scale);
+            assert_eq!(ours.width(), theirs.width());
+            let (a, b) = (ours.data(), theirs.data());
+            let total: u64 = a
+                .iter()
+                .zip(b)
+                .map(|(x, y)| u64::from(x.abs_diff(*y)))
+                .sum();
+            let far = a
+                .iter()
+                .zip(b)
+                .filter(|(x, y)| x.abs_diff(**y) > 96)
+                .count();
+            // Baselines snap to whole pixels, so glyph edges move by up to half a pixel;
+            // everything else is the same drawing.
+            assert!(
+                (total as f64 / a.len() as f64) < 1.5,
+                "mean {}",
+                total as f64 / a.len() as f64
+            );
+            assert!(far * 100 < a.len(), "{far} channels differ by more than 96");
+        }
+    }
+
+    #[test]
+    fn svgs_that_are_not_ours_keep_their_text_for_usvg() {
+        let plain = r#"<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20"><text x="2" y="15" font-size="12">Hi</text></svg>"#;
+        assert!(matches!(Scene::of(plain).unwrap(), Scene::Whole(_)));
+        let png = rasterize(plain, 1.0).unwrap();
+        let p = resvg::tiny_skia::Pixmap::decode_png(&png).unwrap();
+        assert!(
+            p.pixels().iter().any(|c| c.alpha() > 0),
+            "the text was drawn"
+        );
     }
 
     #[test]

@@ -416,7 +416,7 @@ fn timing_of_seven_diagrams() {
                 );
                 t[2] += cpu() - c;
                 let c = cpu();
-                bytes += raster::encode_png(&pm, "timing").unwrap().len();
+                bytes += rasterize(&d.svg_standalone, scale).unwrap().len();
                 t[3] += cpu() - c;
                 pixels += w * h;
             }
