@@ -148,7 +148,16 @@ impl Segment {
             len: [0, 0],
         };
         let mut sums = [Adler32::new(), Adler32::new()];
-        let mut lines: [Vec<u8>; 2] = [Vec::new(), Vec::new()];
+        // Scanlines of the band as PNG stores them: a filter byte, then the pixels.
+        let channels = if alpha { 4 } else { 3 };
+        let line = [
+            1 + width as usize * channels,
+            1 + width as usize / 2 * channels,
+        ];
+        let mut lines = [
+            vec![0u8; line[0] * BAND_ROWS as usize],
+            vec![0u8; line[1] * BAND_ROWS as usize / 2],
+        ];
         let mut band = vec![0u8; stride * BAND_ROWS as usize];
         let mut small = vec![0u8; width as usize / 2 * 4];
         for top in rows.clone().step_by(BAND_ROWS as usize) {
@@ -158,28 +167,33 @@ impl Segment {
             let mut target = PixmapMut::from_bytes(band, width, n)
                 .ok_or_else(|| png_error(format!("cannot make a {width}x{n} band")))?;
             paint(&mut target, top)?;
-            lines.iter_mut().for_each(Vec::clear);
+            let mut used = [0, 0];
             for pair in band.chunks(2 * stride) {
                 let (upper, lower) = pair.split_at(stride.min(pair.len()));
                 if zs[0].is_some() {
                     for row in [upper, lower].into_iter().filter(|r| !r.is_empty()) {
-                        if !push_row(&mut lines[0], row, alpha) {
+                        let out = &mut lines[0][used[0]..used[0] + line[0]];
+                        used[0] += line[0];
+                        if !scanline(out, row, alpha) {
                             return Ok(None);
                         }
                     }
                 }
                 if zs[1].is_some() && !lower.is_empty() {
                     average(upper, lower, &mut small);
-                    if !push_row(&mut lines[1], &small, alpha) {
+                    let out = &mut lines[1][used[1]..used[1] + line[1]];
+                    used[1] += line[1];
+                    if !scanline(out, &small, alpha) {
                         return Ok(None);
                     }
                 }
             }
             for k in 0..2 {
                 if let Some(z) = &mut zs[k] {
-                    sums[k].write(&lines[k]);
-                    seg.len[k] += lines[k].len() as u64;
-                    deflate(z, &lines[k], &mut seg.deflated[k], FlushCompress::None)?;
+                    let band_lines = &lines[k][..used[k]];
+                    sums[k].write(band_lines);
+                    seg.len[k] += band_lines.len() as u64;
+                    deflate(z, band_lines, &mut seg.deflated[k], FlushCompress::None)?;
                 }
             }
         }
@@ -199,13 +213,10 @@ impl Segment {
     }
 }
 
-/// Appends one PNG scanline: filter type 0 (none) and the packed pixels.
-fn push_row(line: &mut Vec<u8>, rgba: &[u8], alpha: bool) -> bool {
-    line.push(0);
-    let start = line.len();
-    let channels = if alpha { 4 } else { 3 };
-    line.resize(start + rgba.len() / 4 * channels, 0);
-    pack(rgba, &mut line[start..], alpha)
+/// Writes one PNG scanline into `out`: filter type 0 (none), then the packed pixels.
+fn scanline(out: &mut [u8], rgba: &[u8], alpha: bool) -> bool {
+    out[0] = 0;
+    pack(rgba, &mut out[1..], alpha)
 }
 
 /// Feeds `input` to `z` and then flushes as asked, growing `out` as needed.

@@ -15,6 +15,7 @@ mod layout;
 mod legend;
 mod palette;
 mod raster;
+mod shapes;
 mod svg;
 mod text;
 
