@@ -436,7 +436,22 @@ mod tests {
             };
         }
         let [full, half] = from(&p, [Some("k"), Some("k")]);
-        assert_eq!(decode(&full.unwrap()).data(), p.data());
+        let full = full.unwrap();
+        assert_eq!(decode(&full).data(), p.data());
+        // zlib itself checks the joined stream's Adler-32 (the PNG decoder skips it).
+        let mut at = 8;
+        let mut idat = Vec::new();
+        while at < full.len() {
+            let n = u32::from_be_bytes(full[at..at + 4].try_into().unwrap()) as usize;
+            if &full[at + 4..at + 8] == b"IDAT" {
+                idat.extend_from_slice(&full[at + 8..at + 8 + n]);
+            }
+            at += 12 + n;
+        }
+        let mut raw = Vec::new();
+        std::io::Read::read_to_end(&mut flate2::read::ZlibDecoder::new(&idat[..]), &mut raw)
+            .unwrap();
+        assert_eq!(raw.len(), p.height() as usize * (1 + 9 * 3));
         let half = decode(&half.unwrap());
         assert_eq!((half.width(), half.height()), (4, SEGMENT_ROWS + 18));
     }
