@@ -289,6 +289,20 @@ mod tests {
     }
 
     #[test]
+    fn a_view_box_scales_the_banded_drawing_too() {
+        let svg = r##"<svg xmlns="http://www.w3.org/2000/svg" width="200" height="100" viewBox="0 0 20 10"><rect width="20" height="10" fill="#fff"/><circle cx="5" cy="5" r="4" fill="#0969da"/><g transform="translate(10 0)"><rect x="1" y="1" width="8" height="8" fill="#a40e26" opacity="0.5"/></g></svg>"##;
+        let ours = resvg::tiny_skia::Pixmap::decode_png(&rasterize(svg, 1.0).unwrap()).unwrap();
+        let reference = through_usvg_text(svg, 1.0);
+        let far = ours
+            .data()
+            .iter()
+            .zip(reference.data())
+            .filter(|(x, y)| x.abs_diff(**y) > 8)
+            .count();
+        assert!(far * 200 < ours.data().len(), "{far} channels differ");
+    }
+
+    #[test]
     fn svgs_that_are_not_ours_keep_their_text_for_usvg() {
         let plain = r#"<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20"><text x="2" y="15" font-size="12">Hi</text></svg>"#;
         assert!(matches!(Scene::of(plain).unwrap(), Scene::Whole(_)));
