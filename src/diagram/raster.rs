@@ -156,7 +156,7 @@ pub fn rasterize_scales(svg_standalone: &str, scales: &[f32]) -> Result<Vec<Vec<
         }
     }
     let key = |i: usize| source_key(svg_standalone, scales[i]);
-    let encoded: Vec<_> = drawn
+    let encoded: Vec<[Option<Vec<u8>>; 2]> = drawn
         .par_iter()
         .map(|&(i, half)| {
             let scale = scales[i];
@@ -164,18 +164,18 @@ pub fn rasterize_scales(svg_standalone: &str, scales: &[f32]) -> Result<Vec<Vec<
             let labels = scene.place(scale)?;
             let items = scene.items(scale, &labels);
             let paint = |band: &mut PixmapMut, top: u32| shapes::paint(&items, scale, band, top);
-            let [a, b] = encode::encode(
+            encode::encode(
                 dims(scale),
                 [keys[0].as_deref(), keys[1].as_deref()],
                 &paint,
-            )?;
-            Ok::<_, String>([(Some(i), a), (half, b)])
+            )
         })
         .collect::<Result<_, _>>()?;
     let mut pngs: Vec<Option<Vec<u8>>> = vec![None; scales.len()];
-    for (i, png) in encoded.into_iter().flatten() {
-        if let (Some(i), Some(png)) = (i, png) {
-            pngs[i] = Some(png);
+    for (&(i, half), [full, small]) in drawn.iter().zip(encoded) {
+        pngs[i] = full;
+        if let Some(h) = half {
+            pngs[h] = small;
         }
     }
     pngs.into_iter()
