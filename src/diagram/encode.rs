@@ -3,17 +3,20 @@
 //! compressed, so it never exists as a whole image. Each PNG records in a text chunk
 //! which SVG, scale and rasteriser version made it, so a rebuild can keep it.
 
+use std::cell::RefCell;
 use std::hash::Hasher;
 
 use flate2::{Compress, Compression, FlushCompress, Status};
 use rayon::prelude::*;
 use resvg::tiny_skia::PixmapMut;
+
+use super::pixels::{average, scanline};
 use simd_adler32::Adler32;
 use siphasher::sip128::Hasher128;
 
 /// Bump when the rasteriser's output changes for the same SVG, so PNGs kept from an
 /// earlier build are not reused.
-const RASTER_VERSION: u32 = 3;
+const RASTER_VERSION: u32 = 4;
 
 /// PNG text keyword that records which SVG, scale and rasteriser made the image.
 const SOURCE_KEYWORD: &str = "trustdoc-source";
@@ -57,7 +60,8 @@ const SEGMENT_ROWS: u32 = 8 * BAND_ROWS;
 /// zlib header: deflate with a 32 KiB window, fastest level, no dictionary.
 const ZLIB_HEADER: [u8; 2] = [0x78, 0x01];
 
-/// Something that paints the image rows from `top` down into a band.
+/// Something that paints every pixel of a band, which holds the image rows from `top`
+/// down (and whatever an earlier band left in it).
 pub(crate) type Paint<'a> = dyn Fn(&mut PixmapMut, u32) -> Result<(), String> + Sync + 'a;
 
 /// PNGs of an image of `size` pixels that `paint` draws band by band: of the image
@@ -100,7 +104,7 @@ fn pass(
             Segment::compress(width, rows, height, keys, paint, alpha)
         })
         .collect::<Result<_, _>>()?;
-    let Some(segments) = segments.into_iter().collect::<Option<Vec<Segment>>>() else {
+    let Some(mut segments) = segments.into_iter().collect::<Option<Vec<Segment>>>() else {
         return Ok(None);
     };
     let sizes = [(width, height), (width / 2, height / 2)];
@@ -109,14 +113,14 @@ fn pass(
         let Some(key) = key else {
             continue;
         };
-        let mut zlib = ZLIB_HEADER.to_vec();
-        let mut adler = 1;
-        for s in &segments {
-            zlib.extend_from_slice(&s.deflated[k]);
-            adler = adler32_combine(adler, s.adler[k], s.len[k]);
+        let adler = segments
+            .iter()
+            .fold(1, |sum, s| adler32_combine(sum, s.adler[k], s.len[k]));
+        if let Some(last) = segments.last_mut() {
+            last.deflated[k].extend_from_slice(&adler.to_be_bytes());
         }
-        zlib.extend_from_slice(&adler.to_be_bytes());
-        pngs[k] = Some(file(sizes[k], key, alpha, &zlib)?);
+        let parts: Vec<&[u8]> = segments.iter().map(|s| &s.deflated[k][..]).collect();
+        pngs[k] = Some(file(sizes[k], key, alpha, &parts)?);
     }
     Ok(Some(pngs))
 }
@@ -141,29 +145,35 @@ impl Segment {
         alpha: bool,
     ) -> Result<Option<Segment>, String> {
         let stride = width as usize * 4;
-        let mut zs = keys.map(|k| k.map(|_| Compress::new(Compression::fast(), false)));
-        let mut seg = Segment {
-            deflated: [Vec::new(), Vec::new()],
-            adler: [1, 1],
-            len: [0, 0],
-        };
-        let mut sums = [Adler32::new(), Adler32::new()];
+        let mut zs = keys.map(|k| k.map(|_| compressor()));
         // Scanlines of the band as PNG stores them: a filter byte, then the pixels.
         let channels = if alpha { 4 } else { 3 };
         let line = [
             1 + width as usize * channels,
             1 + width as usize / 2 * channels,
         ];
-        let mut lines = [
-            vec![0u8; line[0] * BAND_ROWS as usize],
-            vec![0u8; line[1] * BAND_ROWS as usize / 2],
-        ];
-        let mut band = vec![0u8; stride * BAND_ROWS as usize];
-        let mut small = vec![0u8; width as usize / 2 * 4];
+        // About what level 1 makes of our diagrams, so the output rarely grows.
+        let guess = |k: usize| ((line[k] * (rows.end - rows.start) as usize) >> k) / 32;
+        let mut seg = Segment {
+            deflated: [Vec::with_capacity(guess(0)), Vec::with_capacity(guess(1))],
+            adler: [1, 1],
+            len: [0, 0],
+        };
+        if rows.start == 0 {
+            seg.deflated
+                .iter_mut()
+                .for_each(|d| d.extend_from_slice(&ZLIB_HEADER));
+        }
+        let mut sums = [Adler32::new(), Adler32::new()];
+        let mut scratch = SCRATCH.with(|s| std::mem::take(&mut *s.borrow_mut()));
+        let Scratch { band, lines, small } = &mut scratch;
+        band.resize(stride * BAND_ROWS as usize, 0);
+        lines[0].resize(line[0] * BAND_ROWS as usize, 0);
+        lines[1].resize(line[1] * BAND_ROWS as usize / 2, 0);
+        small.resize(width as usize / 2 * 4, 0);
         for top in rows.clone().step_by(BAND_ROWS as usize) {
             let n = BAND_ROWS.min(rows.end - top);
             let band = &mut band[..stride * n as usize];
-            band.fill(0);
             let mut target = PixmapMut::from_bytes(band, width, n)
                 .ok_or_else(|| png_error(format!("cannot make a {width}x{n} band")))?;
             paint(&mut target, top)?;
@@ -180,10 +190,10 @@ impl Segment {
                     }
                 }
                 if zs[1].is_some() && !lower.is_empty() {
-                    average(upper, lower, &mut small);
+                    average(upper, lower, small);
                     let out = &mut lines[1][used[1]..used[1] + line[1]];
                     used[1] += line[1];
-                    if !scanline(out, &small, alpha) {
+                    if !scanline(out, small, alpha) {
                         return Ok(None);
                     }
                 }
@@ -209,14 +219,46 @@ impl Segment {
             }
             seg.adler[k] = sums[k].finish();
         }
+        zs.into_iter().flatten().for_each(give_back);
+        SCRATCH.with(|s| *s.borrow_mut() = scratch);
         Ok(Some(seg))
     }
 }
 
-/// Writes one PNG scanline into `out`: filter type 0 (none), then the packed pixels.
-fn scanline(out: &mut [u8], rgba: &[u8], alpha: bool) -> bool {
-    out[0] = 0;
-    pack(rgba, &mut out[1..], alpha)
+/// Buffers a segment works in, kept on its thread for the next segment.
+#[derive(Default)]
+struct Scratch {
+    /// Drawn rows, premultiplied RGBA.
+    band: Vec<u8>,
+    /// Scanlines of the image and of its half.
+    lines: [Vec<u8>; 2],
+    /// One row of the half image, premultiplied RGBA.
+    small: Vec<u8>,
+}
+
+thread_local! {
+    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
+    /// Compressors left from earlier segments on this thread. Setting one up allocates
+    /// and clears some 300 KB of window and tables; a reset clears them in place.
+    static SPARE: RefCell<Vec<Compress>> = const { RefCell::new(Vec::new()) };
+}
+
+/// A raw deflate compressor at the fastest level, fresh or reset.
+fn compressor() -> Compress {
+    SPARE
+        .with(|s| s.borrow_mut().pop())
+        .unwrap_or_else(|| Compress::new(Compression::fast(), false))
+}
+
+/// Keeps `z` (reset) for a later segment on this thread.
+fn give_back(mut z: Compress) {
+    z.reset();
+    SPARE.with(|s| {
+        let mut spare = s.borrow_mut();
+        if spare.len() < 2 {
+            spare.push(z);
+        }
+    });
 }
 
 /// Feeds `input` to `z` and then flushes as asked, growing `out` as needed.
@@ -253,9 +295,11 @@ fn adler32_combine(first: u32, second: u32, second_len: u64) -> u32 {
     (a | (b << 16)) as u32
 }
 
-/// The PNG file: header, source text chunk, one IDAT chunk holding `zlib`, end.
-fn file(size: (u32, u32), key: &str, alpha: bool, zlib: &[u8]) -> Result<Vec<u8>, String> {
-    let mut out = Vec::with_capacity(zlib.len() + 256);
+/// The PNG file: header, source text chunk, the zlib stream in `parts` as one IDAT
+/// chunk each, end.
+fn file(size: (u32, u32), key: &str, alpha: bool, parts: &[&[u8]]) -> Result<Vec<u8>, String> {
+    let total: usize = parts.iter().map(|p| p.len() + 12).sum();
+    let mut out = Vec::with_capacity(total + 256);
     let mut enc = png::Encoder::new(&mut out, size.0, size.1);
     enc.set_color(if alpha {
         png::ColorType::Rgba
@@ -266,79 +310,13 @@ fn file(size: (u32, u32), key: &str, alpha: bool, zlib: &[u8]) -> Result<Vec<u8>
     enc.add_text_chunk(SOURCE_KEYWORD.to_string(), key.to_string())
         .map_err(png_error)?;
     let mut writer = enc.write_header().map_err(png_error)?;
-    writer
-        .write_chunk(png::chunk::IDAT, zlib)
-        .map_err(png_error)?;
+    for part in parts.iter().filter(|p| !p.is_empty()) {
+        writer
+            .write_chunk(png::chunk::IDAT, part)
+            .map_err(png_error)?;
+    }
     writer.finish().map_err(png_error)?;
     Ok(out)
-}
-
-fn le32(b: &[u8; 4]) -> u32 {
-    u32::from_le_bytes(*b)
-}
-
-/// `out` = the rounded mean of each 2x2 block of the rows `top` and `bottom`, computed
-/// two channels at a time in 16-bit lanes of a u32.
-fn average(top: &[u8], bottom: &[u8], out: &mut [u8]) {
-    const LANES: u32 = 0x00FF_00FF;
-    const ROUND: u32 = 0x0002_0002;
-    let (top, _) = top.as_chunks::<4>();
-    let (bottom, _) = bottom.as_chunks::<4>();
-    let (out, _) = out.as_chunks_mut::<4>();
-    for ((o, t), b) in out
-        .iter_mut()
-        .zip(top.chunks_exact(2))
-        .zip(bottom.chunks_exact(2))
-    {
-        let four = [le32(&t[0]), le32(&t[1]), le32(&b[0]), le32(&b[1])];
-        let even: u32 = four.iter().map(|p| p & LANES).sum::<u32>() + ROUND;
-        let odd: u32 = four.iter().map(|p| (p >> 8) & LANES).sum::<u32>() + ROUND;
-        *o = (((even >> 2) & LANES) | (((odd >> 2) & LANES) << 8)).to_le_bytes();
-    }
-}
-
-/// Writes premultiplied RGBA pixels as straight RGBA (`alpha`) or as RGB; false when RGB
-/// was asked for and some pixel is not opaque.
-fn pack(rgba: &[u8], out: &mut [u8], alpha: bool) -> bool {
-    if alpha {
-        for (o, p) in out.chunks_exact_mut(4).zip(rgba.chunks_exact(4)) {
-            o.copy_from_slice(&demultiply(p));
-        }
-        return true;
-    }
-    // Four pixels (16 bytes) become 12 bytes through three u32 stores.
-    let (quads, rest) = rgba.as_chunks::<16>();
-    let (outs, out_rest) = out.as_chunks_mut::<12>();
-    let mut opaque = u32::MAX;
-    for (o, q) in outs.iter_mut().zip(quads) {
-        let (q, _) = q.as_chunks::<4>();
-        let [a, b, c, d] = [le32(&q[0]), le32(&q[1]), le32(&q[2]), le32(&q[3])];
-        opaque &= a & b & c & d;
-        let words = [
-            (a & 0x00FF_FFFF) | (b << 24),
-            ((b >> 8) & 0xFFFF) | (c << 16),
-            ((c >> 16) & 0xFF) | (d << 8),
-        ];
-        let (o, _) = o.as_chunks_mut::<4>();
-        for (o, w) in o.iter_mut().zip(words) {
-            *o = w.to_le_bytes();
-        }
-    }
-    let mut last_alpha = u8::MAX;
-    for (o, p) in out_rest.chunks_exact_mut(3).zip(rest.chunks_exact(4)) {
-        o.copy_from_slice(&p[..3]);
-        last_alpha &= p[3];
-    }
-    opaque >> 24 == 0xFF && last_alpha == u8::MAX
-}
-
-fn demultiply(p: &[u8]) -> [u8; 4] {
-    let a = u16::from(p[3]);
-    if a == 0 {
-        return [0; 4];
-    }
-    let c = |v: u8| ((u16::from(v) * 255 + a / 2) / a).min(255) as u8;
-    [c(p[0]), c(p[1]), c(p[2]), p[3]]
 }
 
 #[cfg(test)]

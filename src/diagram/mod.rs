@@ -5,7 +5,9 @@
 //! Layout follows fixed rules (see `layout`) and text is measured with the bundled
 //! DejaVu Sans, so labels always fit and the output is byte-identical everywhere.
 
+mod area;
 mod cells;
+mod coverage;
 mod encode;
 mod font;
 mod geom;
@@ -14,6 +16,7 @@ mod labels;
 mod layout;
 mod legend;
 mod palette;
+mod pixels;
 mod raster;
 mod shapes;
 mod svg;
@@ -28,6 +31,7 @@ use crate::compare::access::AccessMatrix;
 use crate::compare::model::{Comparison, Model};
 
 pub use encode::is_rendering_of;
+pub use glyphs::forget_cached_glyphs;
 pub use raster::{rasterize, rasterize_scales};
 
 /// The files one diagram becomes: standalone SVG, PNG at 1x and at 2x.

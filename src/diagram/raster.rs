@@ -18,7 +18,7 @@ use super::encode::{self, source_key};
 use super::font::{BOLD_TTF, FAMILY, REGULAR_TTF};
 use super::glyphs::{self, Placed, Run};
 use super::labels::{split_text, MARKER};
-use super::shapes::{self, Item};
+use super::shapes::{self, Drawing};
 
 /// Largest scale accepted; beyond this a large diagram would need gigabytes of pixels.
 const MAX_SCALE: f32 = 8.0;
@@ -97,13 +97,19 @@ impl Scene {
         }
     }
 
-    /// The painting list at `scale`, with the labels as `place` laid them out.
-    fn items<'a>(&'a self, scale: f32, labels: &'a [Vec<Placed>]) -> Vec<Item<'a>> {
+    /// The painting list at `scale` for an image of `size` pixels, with the labels as
+    /// `place` laid them out.
+    fn drawing<'a>(
+        &'a self,
+        scale: f32,
+        size: (u32, u32),
+        labels: &'a [Vec<Placed>],
+    ) -> Drawing<'a> {
         let label = |node: &usvg::Node| match self {
             Scene::Split { .. } => marker(node).and_then(|i| labels.get(i)).map(Vec::as_slice),
             Scene::Whole(_) => None,
         };
-        shapes::prepare(self.tree().root(), scale, &label)
+        shapes::prepare(self.tree().root(), scale, size, &label)
     }
 }
 
@@ -162,8 +168,8 @@ pub fn rasterize_scales(svg_standalone: &str, scales: &[f32]) -> Result<Vec<Vec<
             let scale = scales[i];
             let keys = [Some(key(i)), half.map(key)];
             let labels = scene.place(scale)?;
-            let items = scene.items(scale, &labels);
-            let paint = |band: &mut PixmapMut, top: u32| shapes::paint(&items, scale, band, top);
+            let drawing = scene.drawing(scale, dims(scale), &labels);
+            let paint = |band: &mut PixmapMut, top: u32| drawing.paint(scale, band, top);
             encode::encode(
                 dims(scale),
                 [keys[0].as_deref(), keys[1].as_deref()],
