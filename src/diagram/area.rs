@@ -97,16 +97,6 @@ mod tests {
     use super::*;
     use resvg::tiny_skia::{Mask, PathBuilder, Rect, Transform};
 
-    fn outline(path: Path, width: u32, height: u32) -> Outline {
-        Outline {
-            path,
-            rule: FillRule::Winding,
-            anti_alias: true,
-            width,
-            height,
-        }
-    }
-
     /// Diagonal strokes across a box, as the diagrams hatch untrusted layers.
     fn hatching() -> Path {
         let mut pb = PathBuilder::new();
@@ -123,7 +113,7 @@ mod tests {
 
     #[test]
     fn hatching_is_accumulated_and_matches_tiny_skia() {
-        let o = outline(hatching(), 206, 66);
+        let o = Outline::test(hatching(), 206, 66);
         let ours = scan(&o).expect("hatching takes the accumulating road");
         let mut theirs = Mask::new(206, 66).unwrap();
         theirs.fill_path(&o.path, o.rule, true, Transform::identity());
@@ -155,11 +145,11 @@ mod tests {
         let mut pb = PathBuilder::new();
         pb.push_rect(Rect::from_xywh(4.0, 4.0, 300.0, 80.0).unwrap());
         pb.push_circle(40.0, 40.0, 20.0);
-        let panel = outline(pb.finish().unwrap(), 310, 90);
+        let panel = Outline::test(pb.finish().unwrap(), 310, 90);
         assert!(scan(&panel).is_none());
-        let outside = outline(hatching(), 150, 66);
+        let outside = Outline::test(hatching(), 150, 66);
         assert!(scan(&outside).is_none());
-        let mut even_odd = outline(hatching(), 206, 66);
+        let mut even_odd = Outline::test(hatching(), 206, 66);
         even_odd.rule = FillRule::EvenOdd;
         assert!(scan(&even_odd).is_none());
     }

@@ -21,6 +21,18 @@ pub(crate) struct Outline {
 }
 
 impl Outline {
+    /// An anti-aliased non-zero fill of `path` in a box of `width` by `height`.
+    #[cfg(test)]
+    pub fn test(path: Path, width: u32, height: u32) -> Outline {
+        Outline {
+            path,
+            rule: FillRule::Winding,
+            anti_alias: true,
+            width,
+            height,
+        }
+    }
+
     /// Bytes that are equal for two outlines exactly when they give the same coverage.
     pub fn key(&self) -> Vec<u8> {
         let mut key = Vec::with_capacity(12 + self.path.len() * 9);
@@ -303,22 +315,12 @@ mod tests {
     use super::*;
     use resvg::tiny_skia::{Paint, PathBuilder, Pixmap, Rect};
 
-    fn outline(path: Path, width: u32, height: u32) -> Outline {
-        Outline {
-            path,
-            rule: FillRule::Winding,
-            anti_alias: true,
-            width,
-            height,
-        }
-    }
-
     #[test]
     fn runs_rebuild_the_mask() {
         let mut pb = PathBuilder::new();
         pb.push_circle(20.0, 12.0, 11.3);
         pb.push_rect(Rect::from_xywh(0.5, 2.0, 39.0, 3.25).unwrap());
-        let o = outline(pb.finish().unwrap(), 41, 25);
+        let o = Outline::test(pb.finish().unwrap(), 41, 25);
         let mut mask = Mask::new(41, 25).unwrap();
         mask.fill_path(&o.path, o.rule, true, Transform::identity());
         let cov = Coverage::of(&o);
@@ -362,7 +364,7 @@ mod tests {
                 .clone()
                 .transform(Transform::from_translate(-5.0, -3.0))
                 .unwrap();
-            let cov = Coverage::of(&outline(moved, 60, 60));
+            let cov = Coverage::of(&Outline::test(moved, 60, 60));
             let c = paint.shader_colour();
             cov.paint(&mut ours.as_mut(), 5, 3, c);
             let far = ours
@@ -394,7 +396,7 @@ mod tests {
     #[test]
     fn clipped_at_every_side_and_covers_only_when_whole() {
         let rect = PathBuilder::from_rect(Rect::from_xywh(0.0, 0.0, 30.0, 20.0).unwrap());
-        let cov = Coverage::of(&outline(rect, 30, 20));
+        let cov = Coverage::of(&Outline::test(rect, 30, 20));
         let mut p = Pixmap::new(10, 10).unwrap();
         assert!(cov.covers(&p.as_mut(), -5, -5));
         assert!(!cov.covers(&p.as_mut(), 1, -5));
