@@ -4,27 +4,26 @@
 
 use resvg::tiny_skia::{FillRule, Path, PathSegment, Point};
 
-use super::coverage::Outline;
-
-/// The anti-aliased coverage of `o` as each pixel's share of area inside the outline,
-/// for outlines with many slanted edges (hatching): `None` for the others, which
-/// tiny-skia fills faster.
+/// The anti-aliased coverage of the fill of `path` (by `rule`, in a box of `width` by
+/// `height` pixels at (0, 0)) as each pixel's share of area inside the outline, for
+/// outlines with many slanted edges (hatching): `None` for the others, which tiny-skia
+/// fills faster.
 ///
 /// tiny-skia samples each pixel row four times and blends every partly covered pixel
 /// on its own, so its cost follows the slanted edges; ab_glyph_rasterizer accumulates
 /// signed area over the whole box, so its cost follows the area. The accumulation
 /// gives non-zero fills only, and only for outlines inside their box.
-pub(crate) fn scan(o: &Outline) -> Option<Vec<u8>> {
-    let b = o.path.bounds();
+pub(crate) fn scan(path: &Path, rule: FillRule, width: u32, height: u32) -> Option<Vec<u8>> {
+    let b = path.bounds();
     let inside = b.left() >= 0.0
         && b.top() >= 0.0
-        && b.right() <= o.width as f32
-        && b.bottom() <= o.height as f32;
-    let area = o.width as f32 * o.height as f32;
-    if !inside || o.rule != FillRule::Winding || area > SLANT_AREA * slant(&o.path) {
+        && b.right() <= width as f32
+        && b.bottom() <= height as f32;
+    let area = width as f32 * height as f32;
+    if !inside || rule != FillRule::Winding || area > SLANT_AREA * slant(path) {
         return None;
     }
-    Some(accumulate(&o.path, o.width, o.height))
+    Some(accumulate(path, width, height))
 }
 
 /// Coverage of the non-zero fill of `path`, which lies inside a box of `width` by
@@ -113,10 +112,11 @@ mod tests {
 
     #[test]
     fn hatching_is_accumulated_and_matches_tiny_skia() {
-        let o = Outline::test(hatching(), 206, 66);
-        let ours = scan(&o).expect("hatching takes the accumulating road");
+        let path = hatching();
+        let ours =
+            scan(&path, FillRule::Winding, 206, 66).expect("hatching takes the accumulating road");
         let mut theirs = Mask::new(206, 66).unwrap();
-        theirs.fill_path(&o.path, o.rule, true, Transform::identity());
+        theirs.fill_path(&path, FillRule::Winding, true, Transform::identity());
         let (a, b) = (&ours, theirs.data());
         let diff: u64 = a
             .iter()
@@ -145,12 +145,9 @@ mod tests {
         let mut pb = PathBuilder::new();
         pb.push_rect(Rect::from_xywh(4.0, 4.0, 300.0, 80.0).unwrap());
         pb.push_circle(40.0, 40.0, 20.0);
-        let panel = Outline::test(pb.finish().unwrap(), 310, 90);
-        assert!(scan(&panel).is_none());
-        let outside = Outline::test(hatching(), 150, 66);
-        assert!(scan(&outside).is_none());
-        let mut even_odd = Outline::test(hatching(), 206, 66);
-        even_odd.rule = FillRule::EvenOdd;
-        assert!(scan(&even_odd).is_none());
+        let panel = pb.finish().unwrap();
+        assert!(scan(&panel, FillRule::Winding, 310, 90).is_none());
+        assert!(scan(&hatching(), FillRule::Winding, 150, 66).is_none());
+        assert!(scan(&hatching(), FillRule::EvenOdd, 206, 66).is_none());
     }
 }

@@ -98,7 +98,10 @@ impl Coverage {
                 return cov;
             }
         }
-        let mask = match o.anti_alias.then(|| area::scan(o)).flatten() {
+        let scanned = o
+            .anti_alias
+            .then(|| area::scan(&o.path, o.rule, o.width, o.height));
+        let mask = match scanned.flatten() {
             Some(mask) => mask,
             None => {
                 let Some(mut mask) = Mask::new(o.width, o.height) else {
