@@ -4,9 +4,10 @@
 //!
 //! The cold case empties every thread's glyph cache first, so each sample pays for
 //! filling the glyphs as the first drawing of a build does. A rebuild keeps the PNGs of
-//! diagrams whose SVG did not change; that case is measured too. Rasterising one diagram already uses every core (its image is drawn and
-//! compressed in segments), so "one diagram at a time" is not a single-thread figure;
-//! `RAYON_NUM_THREADS=1` gives that.
+//! diagrams whose SVG did not change; that case is measured too. Rasterising one
+//! diagram already uses every core (its image is drawn and compressed in segments), so
+//! "one diagram at a time" is not a single-thread figure; `RAYON_NUM_THREADS=1` gives
+//! that.
 //!
 //!     cargo bench --bench diagrams
 

@@ -300,9 +300,10 @@ fn fill(dst: &mut [[u8; 4]], colour: [u8; 4]) {
     }
 }
 
-/// Partial coverage: `colour` scaled by each pixel's coverage, over the pixel.
+/// Partial coverage: `colour` scaled by each pixel's coverage, over the pixel (shapes'
+/// edges, and glyphs).
 #[multiversion::multiversion(targets("x86_64+avx2", "x86_64+sse4.1"))]
-fn blend(dst: &mut [[u8; 4]], coverage: &[u8], colour: [u8; 4]) {
+pub(crate) fn blend(dst: &mut [[u8; 4]], coverage: &[u8], colour: [u8; 4]) {
     let alpha = u32::from(colour[3]);
     for (d, &c) in dst.iter_mut().zip(coverage) {
         let c = u32::from(c);

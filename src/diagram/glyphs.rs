@@ -15,6 +15,7 @@ use resvg::tiny_skia::{PathBuilder, PixmapMut, Transform};
 use ttf_parser::{GlyphId, OutlineBuilder};
 
 use super::area::accumulate;
+use super::coverage;
 use super::font::{fonts, Fonts, Style};
 
 /// One line of text as the SVG states it: the baseline point in SVG units, the style,
@@ -207,32 +208,28 @@ impl OutlineBuilder for Pen {
 }
 
 /// Source-over of an opaque colour through `c`'s coverage, with the mask's top-left at
-/// (`x`, `y`) of `target`; premultiplied pixels, so all four channels blend alike.
-#[multiversion::multiversion(targets("x86_64+avx2", "x86_64+sse4.1"))]
+/// (`x`, `y`) of `target`, a row at a time through the shapes' own blend.
 fn blend(target: &mut PixmapMut, x: i32, y: i32, c: &Coverage, rgb: [u8; 3]) {
     let (w, h) = (target.width() as i32, target.height() as i32);
-    let stride = w as usize * 4;
     let colour = [rgb[0], rgb[1], rgb[2], u8::MAX];
-    let data = target.data_mut();
+    // Columns of the mask that land inside the image.
+    let from = (-x).max(0) as usize;
+    let to = ((w - x).max(0) as usize).min(c.width);
+    if from >= to {
+        return;
+    }
+    let (pixels, _) = target.data_mut().as_chunks_mut::<4>();
     for (row, alpha) in c.alpha.chunks_exact(c.width).enumerate() {
         let ty = y + row as i32;
         if ty < 0 || ty >= h {
             continue;
         }
-        // Columns of the mask that land inside the image.
-        let from = (-x).max(0) as usize;
-        let to = ((w - x).max(0) as usize).min(c.width);
-        for (col, &a) in alpha.iter().enumerate().take(to).skip(from) {
-            let a = u32::from(a);
-            if a == 0 {
-                continue;
-            }
-            let at = ty as usize * stride + (x + col as i32) as usize * 4;
-            for (d, &s) in data[at..at + 4].iter_mut().zip(&colour) {
-                let v = u32::from(*d) * (255 - a) + u32::from(s) * a;
-                *d = ((v + 127) / 255) as u8;
-            }
-        }
+        let start = (ty * w + x + from as i32) as usize;
+        coverage::blend(
+            &mut pixels[start..start + to - from],
+            &alpha[from..to],
+            colour,
+        );
     }
 }
 

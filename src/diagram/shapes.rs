@@ -475,7 +475,8 @@ mod tests {
         for scale in [1.0, 2.0] {
             assert_eq!(drawing_of(&svg, scale), 3, "scale {scale}");
         }
-        // Moved by a fraction of a pixel, a copy is a shape of its own.
+        // All moved together by a fraction of a pixel, the copies still share; one
+        // moved apart from the others by a fraction is a shape of its own.
         let svg = svg.replace(r#"<svg xmlns="http://www.w3.org/2000/svg" width="400" height="300">"#,
             r#"<svg xmlns="http://www.w3.org/2000/svg" width="400" height="300"><g transform="translate(0.3 0)">"#).replace("</svg>", "</g></svg>");
         assert_eq!(drawing_of(&svg, 1.0), 3);
