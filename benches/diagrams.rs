@@ -2,8 +2,8 @@
 //! (all models side by side and each model alone) drawn as SVG and rasterised to PNG at
 //! 1x and 2x, in parallel as a build does it. Also the parts on their own, for profiling.
 //!
-//! The cold case empties every thread's glyph cache first, so each sample pays for
-//! filling the glyphs as the first drawing of a build does. A rebuild keeps the PNGs of
+//! The cold case empties every thread's glyph cache first and gives the diagrams a new
+//! cache of shape coverage, so each sample pays for filling both as a build does. A rebuild keeps the PNGs of
 //! diagrams whose SVG did not change; that case is measured too. Rasterising one
 //! diagram already uses every core (its image is drawn and compressed in segments), so
 //! "one diagram at a time" is not a single-thread figure; `RAYON_NUM_THREADS=1` gives
@@ -14,7 +14,7 @@
 use criterion::{criterion_group, criterion_main, Criterion};
 use rayon::prelude::*;
 use trustdoc::compare::{self, access::AccessMatrix, model::Comparison};
-use trustdoc::diagram::{self, DiagramOptions, Show};
+use trustdoc::diagram::{self, DiagramOptions, RasterCache, Show};
 
 fn bundled() -> (Comparison, AccessMatrix) {
     let path = concat!(
@@ -46,10 +46,13 @@ fn bench(c: &mut Criterion) {
         b.iter(|| {
             // Every thread starts without cached glyphs, as a build's first drawing does.
             rayon::broadcast(|_| diagram::forget_cached_glyphs());
+            // And with a new cache of shape coverage, as each build has.
+            let cache = RasterCache::default();
             let out: Vec<_> = shows
                 .par_iter()
                 .map(|&s| {
-                    diagram::render_files(&cmp, &access, s, &opts, &|_| None).expect("renders")
+                    diagram::render_files(&cmp, &access, s, &opts, &|_| None, &cache)
+                        .expect("renders")
                 })
                 .collect();
             out
@@ -59,12 +62,16 @@ fn bench(c: &mut Criterion) {
     // kept PNGs checked against them.
     let earlier: Vec<_> = shows
         .iter()
-        .map(|&s| diagram::render_files(&cmp, &access, s, &opts, &|_| None).expect("renders"))
+        .map(|&s| {
+            diagram::render_files(&cmp, &access, s, &opts, &|_| None, &RasterCache::default())
+                .expect("renders")
+        })
         .collect();
     c.bench_function(
         "all diagrams, rebuild keeping unchanged PNGs (parallel)",
         |b| {
             b.iter(|| {
+                let cache = RasterCache::default();
                 let out: Vec<_> = shows
                     .par_iter()
                     .zip(earlier.par_iter())
@@ -76,7 +83,8 @@ fn bench(c: &mut Criterion) {
                                 e.png2.clone()
                             })
                         };
-                        diagram::render_files(&cmp, &access, s, &opts, &previous).expect("renders")
+                        diagram::render_files(&cmp, &access, s, &opts, &previous, &cache)
+                            .expect("renders")
                     })
                     .collect();
                 out

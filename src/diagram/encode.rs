@@ -152,21 +152,25 @@ impl Segment {
             1 + width as usize * channels,
             1 + width as usize / 2 * channels,
         ];
-        // About what level 1 makes of our diagrams, so the output rarely grows.
-        let guess = |k: usize| ((line[k] * (rows.end - rows.start) as usize) >> k) / 32;
         let mut seg = Segment {
-            deflated: [Vec::with_capacity(guess(0)), Vec::with_capacity(guess(1))],
+            deflated: [Vec::new(), Vec::new()],
             adler: [1, 1],
             len: [0, 0],
         };
-        if rows.start == 0 {
-            seg.deflated
-                .iter_mut()
-                .for_each(|d| d.extend_from_slice(&ZLIB_HEADER));
-        }
         let mut sums = [Adler32::new(), Adler32::new()];
         let mut scratch = SCRATCH.with(|s| std::mem::take(&mut *s.borrow_mut()));
-        let Scratch { band, lines, small } = &mut scratch;
+        let Scratch {
+            band,
+            lines,
+            small,
+            out,
+        } = &mut scratch;
+        for o in out.iter_mut() {
+            o.clear();
+            if rows.start == 0 {
+                o.extend_from_slice(&ZLIB_HEADER);
+            }
+        }
         band.resize(stride * BAND_ROWS as usize, 0);
         lines[0].resize(line[0] * BAND_ROWS as usize, 0);
         lines[1].resize(line[1] * BAND_ROWS as usize / 2, 0);
@@ -203,7 +207,7 @@ impl Segment {
                     let band_lines = &lines[k][..used[k]];
                     sums[k].write(band_lines);
                     seg.len[k] += band_lines.len() as u64;
-                    deflate(z, band_lines, &mut seg.deflated[k], FlushCompress::None)?;
+                    deflate(z, band_lines, &mut out[k], FlushCompress::None)?;
                 }
             }
         }
@@ -215,7 +219,10 @@ impl Segment {
         };
         for k in 0..2 {
             if let Some(z) = &mut zs[k] {
-                deflate(z, &[], &mut seg.deflated[k], flush)?;
+                deflate(z, &[], &mut out[k], flush)?;
+                // Room for the Adler-32 the last segment gets.
+                seg.deflated[k].reserve_exact(out[k].len() + 4);
+                seg.deflated[k].extend_from_slice(&out[k]);
             }
             seg.adler[k] = sums[k].finish();
         }
@@ -234,6 +241,10 @@ struct Scratch {
     lines: [Vec<u8>; 2],
     /// One row of the half image, premultiplied RGBA.
     small: Vec<u8>,
+    /// Deflated output of the image and of its half, copied out at the end, so a
+    /// segment's output is allocated once at its final size instead of grown (and
+    /// moved) band by band.
+    out: [Vec<u8>; 2],
 }
 
 thread_local! {

@@ -32,7 +32,8 @@ use crate::compare::model::{Comparison, Model};
 
 pub use encode::is_rendering_of;
 pub use glyphs::forget_cached_glyphs;
-pub use raster::{rasterize, rasterize_scales};
+pub use raster::{rasterize, rasterize_scales, rasterize_shared};
+pub use shapes::RasterCache;
 
 /// The files one diagram becomes: standalone SVG, PNG at 1x and at 2x.
 #[derive(Debug, Clone, PartialEq)]
@@ -44,13 +45,15 @@ pub struct DiagramFiles {
 
 /// Draws `show` and rasterises it at 1x and 2x. `previous` may hand back the PNG bytes an
 /// earlier build wrote for a scale; they are kept when [`is_rendering_of`] confirms they
-/// came from this very SVG, so an unchanged diagram is not drawn again.
+/// came from this very SVG, so an unchanged diagram is not drawn again. The diagrams of
+/// one build share `cache`.
 pub fn render_files(
     cmp: &Comparison,
     access: &AccessMatrix,
     show: Show,
     opts: &DiagramOptions,
     previous: &(dyn Fn(f32) -> Option<Vec<u8>> + Sync),
+    cache: &RasterCache,
 ) -> Result<DiagramFiles, String> {
     let dia = render(cmp, access, show, opts)?;
     let svg = &dia.svg_standalone;
@@ -58,7 +61,7 @@ pub fn render_files(
     let (png1, png2) = match (kept(1.0), kept(2.0)) {
         (Some(a), Some(b)) => (a, b),
         _ => {
-            let mut pngs = rasterize_scales(svg, &[1.0, 2.0])?.into_iter();
+            let mut pngs = rasterize_shared(svg, &[1.0, 2.0], cache)?.into_iter();
             let (Some(a), Some(b)) = (pngs.next(), pngs.next()) else {
                 return Err("the rasteriser returned fewer images than asked".into());
             };

@@ -18,7 +18,7 @@ use super::encode::{self, source_key};
 use super::font::{BOLD_TTF, FAMILY, REGULAR_TTF};
 use super::glyphs::{self, Placed, Run};
 use super::labels::{split_text, MARKER};
-use super::shapes::{self, Drawing};
+use super::shapes::{self, Drawing, RasterCache};
 
 /// Largest scale accepted; beyond this a large diagram would need gigabytes of pixels.
 const MAX_SCALE: f32 = 8.0;
@@ -104,12 +104,13 @@ impl Scene {
         scale: f32,
         size: (u32, u32),
         labels: &'a [Vec<Placed>],
+        cache: &RasterCache,
     ) -> Drawing<'a> {
         let label = |node: &usvg::Node| match self {
             Scene::Split { .. } => marker(node).and_then(|i| labels.get(i)).map(Vec::as_slice),
             Scene::Whole(_) => None,
         };
-        shapes::prepare(self.tree().root(), scale, size, &label)
+        shapes::prepare(self.tree().root(), scale, size, &label, cache)
     }
 }
 
@@ -131,6 +132,16 @@ pub fn rasterize(svg_standalone: &str, scale: f32) -> Result<Vec<u8>, String> {
 /// A scale that is half of another one is not drawn again: its pixels are the 2x2
 /// average of the larger image, which costs a fraction of a second drawing.
 pub fn rasterize_scales(svg_standalone: &str, scales: &[f32]) -> Result<Vec<Vec<u8>>, String> {
+    rasterize_shared(svg_standalone, scales, &RasterCache::default())
+}
+
+/// [`rasterize_scales`] for one of several diagrams drawn together (a build), which
+/// share the coverage of the shapes they have in common through `cache`.
+pub fn rasterize_shared(
+    svg_standalone: &str,
+    scales: &[f32],
+    cache: &RasterCache,
+) -> Result<Vec<Vec<u8>>, String> {
     for &scale in scales {
         if !(scale.is_finite() && scale > 0.0 && scale <= MAX_SCALE) {
             return Err(format!(
@@ -168,7 +179,7 @@ pub fn rasterize_scales(svg_standalone: &str, scales: &[f32]) -> Result<Vec<Vec<
             let scale = scales[i];
             let keys = [Some(key(i)), half.map(key)];
             let labels = scene.place(scale)?;
-            let drawing = scene.drawing(scale, dims(scale), &labels);
+            let drawing = scene.drawing(scale, dims(scale), &labels, cache);
             let paint = |band: &mut PixmapMut, top: u32| drawing.paint(scale, band, top);
             encode::encode(
                 dims(scale),
@@ -327,5 +338,30 @@ mod tests {
         assert!(db
             .faces()
             .all(|f| f.families.iter().any(|(n, _)| n == FAMILY)));
+    }
+
+    #[test]
+    fn diagrams_drawn_together_share_shapes_and_keep_their_pixels() {
+        use crate::compare::access::derive;
+        use crate::diagram::{fixtures::reference, render_files, DiagramOptions, Show};
+        let cmp = reference();
+        let access = derive(&cmp);
+        let shows: Vec<Show> = std::iter::once(Show::All)
+            .chain(cmp.models.iter().map(|m| Show::Model(&m.id)))
+            .collect();
+        let opts = DiagramOptions::default();
+        let together = RasterCache::default();
+        let mut separately = 0;
+        for &show in &shows {
+            let shared = render_files(&cmp, &access, show, &opts, &|_| None, &together).unwrap();
+            let own = RasterCache::default();
+            let alone = render_files(&cmp, &access, show, &opts, &|_| None, &own).unwrap();
+            assert_eq!(shared, alone, "{show:?}");
+            separately += own.len();
+        }
+        // The diagram of all models repeats the shapes of the single-model ones, and
+        // untrusted layers of one size share their hatching.
+        let shared = together.len();
+        assert!(shared * 4 < separately * 3, "{shared} vs {separately}");
     }
 }

@@ -8,7 +8,7 @@
 //! per band.
 
 use std::collections::HashMap;
-use std::sync::OnceLock;
+use std::sync::{Arc, Mutex, OnceLock};
 
 use resvg::tiny_skia::{
     FillRule, Path, PathBuilder, PathSegment, PathStroker, PixmapMut, Point, Stroke, StrokeDash,
@@ -22,7 +22,31 @@ use super::glyphs::{self, Placed};
 /// What is painted, in painting order, and the distinct outlines it fills.
 pub(crate) struct Drawing<'a> {
     items: Vec<Item<'a>>,
-    outlines: Vec<(Outline, OnceLock<Coverage>)>,
+    outlines: Vec<(Outline, Arc<OnceLock<Coverage>>)>,
+}
+
+/// Coverage of every outline met so far, shared by the drawings of one build: the
+/// diagram of all models repeats the cells, outlines and hatching of the diagrams of
+/// each model, so each is filled once per build. Keyed by [`Outline::key`], so a
+/// shape only shares with one that gives the very same pixels; dropped with the build.
+#[derive(Default)]
+pub struct RasterCache {
+    coverage: Mutex<HashMap<Vec<u8>, Arc<OnceLock<Coverage>>>>,
+}
+
+impl RasterCache {
+    /// The (possibly not yet computed) coverage of the outline with `key`.
+    fn coverage(&self, key: Vec<u8>) -> Arc<OnceLock<Coverage>> {
+        // A poisoned lock only means another drawing panicked; the map is still whole.
+        let mut known = self.coverage.lock().unwrap_or_else(|e| e.into_inner());
+        known.entry(key).or_default().clone()
+    }
+
+    /// How many distinct outlines the drawings so far have filled or asked for.
+    #[cfg(test)]
+    pub(crate) fn len(&self) -> usize {
+        self.coverage.lock().map(|m| m.len()).unwrap_or(0)
+    }
 }
 
 /// One thing to paint, with the device rows it can touch.
@@ -54,11 +78,13 @@ pub(crate) fn prepare<'a>(
     scale: f32,
     size: (u32, u32),
     label: &dyn Fn(&usvg::Node) -> Option<&'a [Placed]>,
+    cache: &RasterCache,
 ) -> Drawing<'a> {
     let mut b = Builder {
         scale,
         size,
         label,
+        cache,
         items: Vec::new(),
         outlines: Vec::new(),
         seen: HashMap::new(),
@@ -74,8 +100,9 @@ struct Builder<'a, 'l> {
     scale: f32,
     size: (u32, u32),
     label: &'l dyn Fn(&usvg::Node) -> Option<&'a [Placed]>,
+    cache: &'l RasterCache,
     items: Vec<Item<'a>>,
-    outlines: Vec<(Outline, OnceLock<Coverage>)>,
+    outlines: Vec<(Outline, Arc<OnceLock<Coverage>>)>,
     seen: HashMap<Vec<u8>, usize>,
 }
 
@@ -204,10 +231,16 @@ impl<'a> Builder<'a, '_> {
             height: (bottom - top) as u32,
         };
         let next = self.outlines.len();
-        let index = *self.seen.entry(outline.key()).or_insert(next);
-        if index == next {
-            self.outlines.push((outline, OnceLock::new()));
-        }
+        let key = outline.key();
+        let index = match self.seen.get(&key) {
+            Some(&index) => index,
+            None => {
+                let shared = self.cache.coverage(key.clone());
+                self.seen.insert(key, next);
+                self.outlines.push((outline, shared));
+                next
+            }
+        };
         self.items.push(Item {
             what: What::Cover {
                 outline: index,
@@ -450,7 +483,9 @@ mod tests {
             (size.width() * scale) as u32,
             (size.height() * scale) as u32,
         );
-        prepare(tree.root(), scale, px, &|_| None).outlines.len()
+        prepare(tree.root(), scale, px, &|_| None, &RasterCache::default())
+            .outlines
+            .len()
     }
 
     #[test]

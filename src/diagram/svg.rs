@@ -13,14 +13,27 @@ use super::layout::{Chip, Layout};
 use super::legend::Sample;
 use super::palette::{paint, stylesheet, Ink};
 
-/// Formats a coordinate with at most one decimal.
+/// Formats a coordinate with at most one decimal (halves round away from zero).
+/// Written out from whole tenths: the standard library's fixed-precision float
+/// formatting is exact but slow, and a diagram has thousands of coordinates.
 pub(crate) fn num(v: f32) -> String {
-    let r = (f64::from(v) * 10.0).round() / 10.0;
-    if r == 0.0 || !r.is_finite() {
+    let tenths = (f64::from(v) * 10.0).round();
+    if tenths == 0.0 || !tenths.is_finite() {
         return "0".to_string();
     }
-    let s = format!("{r:.1}");
-    s.strip_suffix(".0").map_or(s.clone(), str::to_string)
+    // Beyond i64 only for absurd coordinates; those keep the slow road.
+    if tenths.abs() > 1e15 {
+        let s = format!("{:.1}", tenths / 10.0);
+        return s.strip_suffix(".0").map_or(s.clone(), str::to_string);
+    }
+    let t = tenths as i64;
+    let (whole, tenth) = (t.unsigned_abs() / 10, t.unsigned_abs() % 10);
+    let sign = if t < 0 { "-" } else { "" };
+    if tenth == 0 {
+        format!("{sign}{whole}")
+    } else {
+        format!("{sign}{whole}.{tenth}")
+    }
 }
 
 /// Escapes text for XML and HTML, in content and in quoted attributes.
@@ -163,28 +176,29 @@ fn layer_box(s: &mut String, b: &LayerBox) {
     text(s, &b.label);
 }
 
-/// Hatching as explicit 45° strokes clipped to `r`, on one grid for the whole drawing.
-/// Drawn as geometry rather than a `<pattern>`: resvg samples pattern fills bicubically,
-/// which made hatching most of the raster time, and plain strokes stay crisp at any zoom.
+/// Hatching as explicit 45° strokes clipped to `r`, on a grid that starts at the box's
+/// corner, so boxes of one size carry the same strokes and the rasteriser fills that
+/// outline once for all of them. Drawn as geometry rather than a `<pattern>`: resvg
+/// samples pattern fills bicubically, which made hatching most of the raster time, and
+/// plain strokes stay crisp at any zoom.
 fn hatch(s: &mut String, r: Rect) {
     const STEP: f32 = 10.0; // along x; 7.1 px between lines
                             // Keep clear of the border and of the rounded corners.
     let r = r.inset(2.0);
     let mut d = String::new();
-    let first = ((r.x + r.y) / STEP).ceil() as i64;
-    let last = ((r.right() + r.bottom()) / STEP).floor() as i64;
-    for k in first..=last {
-        let c = k as f32 * STEP; // the line x + y = c
-        let x0 = r.x.max(c - r.bottom());
-        let x1 = r.right().min(c - r.y);
-        if x1 - x0 >= 6.0 {
+    let last = ((r.w + r.h) / STEP).floor() as i64;
+    for k in 1..=last {
+        let c = k as f32 * STEP; // the line u + v = c, from the corner
+        let u0 = (c - r.h).max(0.0);
+        let u1 = c.min(r.w);
+        if u1 - u0 >= 6.0 {
             let _ = write!(
                 d,
                 "M{} {}L{} {}",
-                num(x0),
-                num(c - x0),
-                num(x1),
-                num(c - x1)
+                num(r.x + u0),
+                num(r.y + c - u0),
+                num(r.x + u1),
+                num(r.y + c - u1)
             );
         }
     }
@@ -355,6 +369,47 @@ mod tests {
         assert_eq!(num(12.36), "12.4");
         assert_eq!(num(-3.25), "-3.3");
         assert_eq!(num(f32::NAN), "0");
+        assert_eq!(num(-0.5), "-0.5");
+        assert_eq!(num(0.05), "0.1");
+        assert_eq!(num(1588.0), "1588");
+        // The same text as the standard library's fixed-point formatting of the
+        // rounded value, over a sweep of coordinates.
+        let sweep = (-40_000..40_000).map(|i| i as f32 * 0.037);
+        for v in sweep.chain([-1e20, 3.4e38, 123_456.75, -0.05]) {
+            let r = (f64::from(v) * 10.0).round() / 10.0;
+            let slow = if r == 0.0 {
+                "0".to_string()
+            } else {
+                let s = format!("{r:.1}");
+                s.strip_suffix(".0").map_or(s.clone(), str::to_string)
+            };
+            assert_eq!(num(v), slow, "{v}");
+        }
+    }
+
+    #[test]
+    fn hatching_starts_at_the_box_corner_wherever_the_box_is() {
+        let points = |r: Rect| -> Vec<f32> {
+            let mut s = String::new();
+            hatch(&mut s, r);
+            let d = s.split('"').nth(1).unwrap().to_string();
+            d.split(['M', 'L', ' '])
+                .filter(|t| !t.is_empty())
+                .map(|t| t.parse().unwrap())
+                .collect()
+        };
+        let a = points(Rect::new(10.0, 20.0, 180.0, 52.0));
+        let b = points(Rect::new(248.0, 383.0, 180.0, 52.0));
+        assert!(
+            a.len() > 40 && a.len() == b.len(),
+            "{} {}",
+            a.len(),
+            b.len()
+        );
+        for (i, (p, q)) in a.iter().zip(&b).enumerate() {
+            let shift = if i % 2 == 0 { 238.0 } else { 363.0 };
+            assert_eq!(q - p, shift, "coordinate {i}");
+        }
     }
 
     #[test]

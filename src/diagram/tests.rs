@@ -485,7 +485,15 @@ fn a_rebuild_keeps_pngs_of_the_same_svg_and_redraws_stale_ones() {
     let cmp = reference();
     let access = derive(&cmp);
     let show = Show::Model("coco-aks");
-    let first = render_files(&cmp, &access, show, &opts("k"), &|_| None).unwrap();
+    let first = render_files(
+        &cmp,
+        &access,
+        show,
+        &opts("k"),
+        &|_| None,
+        &RasterCache::default(),
+    )
+    .unwrap();
     assert!(is_rendering_of(&first.png1, &first.svg, 1.0));
     assert!(is_rendering_of(&first.png2, &first.svg, 2.0));
     assert!(!is_rendering_of(&first.png1, &first.svg, 2.0));
@@ -504,10 +512,26 @@ fn a_rebuild_keeps_pngs_of_the_same_svg_and_redraws_stale_ones() {
         };
         Some(key_png.clone())
     };
-    let again = render_files(&cmp, &access, show, &opts("k"), &marked).unwrap();
+    let again = render_files(
+        &cmp,
+        &access,
+        show,
+        &opts("k"),
+        &marked,
+        &RasterCache::default(),
+    )
+    .unwrap();
     assert_eq!(again, first);
     // Stale: PNGs of another diagram are redrawn.
-    let other = render_files(&cmp, &access, Show::All, &opts("k"), &|_| None).unwrap();
+    let other = render_files(
+        &cmp,
+        &access,
+        Show::All,
+        &opts("k"),
+        &|_| None,
+        &RasterCache::default(),
+    )
+    .unwrap();
     let stale = |scale: f32| {
         Some(if scale == 1.0 {
             other.png1.clone()
@@ -515,6 +539,14 @@ fn a_rebuild_keeps_pngs_of_the_same_svg_and_redraws_stale_ones() {
             other.png2.clone()
         })
     };
-    let redrawn = render_files(&cmp, &access, show, &opts("k"), &stale).unwrap();
+    let redrawn = render_files(
+        &cmp,
+        &access,
+        show,
+        &opts("k"),
+        &stale,
+        &RasterCache::default(),
+    )
+    .unwrap();
     assert_eq!(redrawn, first);
 }

@@ -185,6 +185,7 @@ impl Data {
                 jobs.push((rel.clone(), m.id.clone(), diagram_base(rel, cmp, &m.id)));
             }
         }
+        let cache = diagram::RasterCache::default();
         let rendered: Vec<Result<DiagramFiles, Diagnostic>> = jobs
             .par_iter()
             .map(|(rel, show, base)| {
@@ -198,8 +199,9 @@ impl Data {
                     title: None,
                 };
                 let earlier = |scale: f32| read_previous(previous?, &png_name(base, scale));
-                let files = diagram::render_files(cmp, access, show_of(show), &opts, &earlier)
-                    .map_err(fail)?;
+                let files =
+                    diagram::render_files(cmp, access, show_of(show), &opts, &earlier, &cache)
+                        .map_err(fail)?;
                 Ok(DiagramFiles {
                     key: (rel.clone(), show.clone()),
                     base: base.clone(),
