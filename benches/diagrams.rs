@@ -2,8 +2,8 @@
 //! (all models side by side and each model alone) drawn as SVG and rasterised to PNG at
 //! 1x and 2x, in parallel as a build does it. Also the parts on their own, for profiling.
 //!
-//! The cold case empties every thread's glyph cache first and gives the diagrams a new
-//! cache of shape coverage, so each sample pays for filling both as a build does. A rebuild keeps the PNGs of
+//! The cold case gives each sample a new cache of shape coverage and glyph masks, so it
+//! pays for filling both as a build does. A rebuild keeps the PNGs of
 //! diagrams whose SVG did not change; that case is measured too. Rasterising one
 //! diagram already uses every core (its image is drawn and compressed in segments), so
 //! "one diagram at a time" is not a single-thread figure; `RAYON_NUM_THREADS=1` gives
@@ -44,9 +44,7 @@ fn bench(c: &mut Criterion) {
     let shows = shows(&cmp);
     c.bench_function("all diagrams: svg + png 1x + 2x (parallel)", |b| {
         b.iter(|| {
-            // Every thread starts without cached glyphs, as a build's first drawing does.
-            rayon::broadcast(|_| diagram::forget_cached_glyphs());
-            // And with a new cache of shape coverage, as each build has.
+            // A new cache of shape coverage and glyph masks, as each build has.
             let cache = RasterCache::default();
             let out: Vec<_> = shows
                 .par_iter()

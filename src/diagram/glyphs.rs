@@ -2,19 +2,18 @@
 //!
 //! Handing the labels to usvg means shaping and outlining every glyph of every label,
 //! and tiny-skia then fills each outline again; for the bundled site that was more than
-//! a third of the raster time. Here a glyph is filled once per size, weight and
-//! quarter-pixel offset into a coverage mask (with tiny-skia's own anti-aliasing), and a
-//! label is copies of those masks placed with the advances and kerning the layout
-//! measured with, so the picture matches the SVG's text metrics exactly.
+//! a third of the raster time. Here a glyph is filled once per build, size, weight and
+//! quarter-pixel offset into a coverage mask (see `cache`), and a label is copies of
+//! those masks placed with the advances and kerning the layout measured with, so the
+//! picture matches the SVG's text metrics exactly.
 
-use std::cell::RefCell;
-use std::collections::HashMap;
-use std::rc::Rc;
+use std::sync::{Arc, OnceLock};
 
 use resvg::tiny_skia::{PathBuilder, PixmapMut, Transform};
 use ttf_parser::{GlyphId, OutlineBuilder};
 
 use super::area::accumulate;
+use super::cache::Shared;
 use super::coverage;
 use super::font::{fonts, Fonts, Style};
 
@@ -34,11 +33,9 @@ pub(crate) struct Run {
 /// renderers do.
 const PHASES: f32 = 4.0;
 
-/// Cached glyphs per thread before the cache starts over (a few MB at most).
-const CACHE_LIMIT: usize = 8192;
-
+/// A glyph at a size and pen phase: what its mask depends on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-struct Key {
+pub(crate) struct Key {
     bold: bool,
     /// `f32::to_bits` of the size in device pixels.
     size: u32,
@@ -49,30 +46,22 @@ struct Key {
 /// Coverage of one glyph: 0-255 per pixel, `left`/`top` from the pen position on the
 /// baseline.
 #[derive(Debug)]
-struct Coverage {
+pub(crate) struct Mask {
     left: i32,
     top: i32,
     width: usize,
     alpha: Vec<u8>,
 }
 
-type Cache = HashMap<Key, Option<Rc<Coverage>>>;
+/// Glyph masks of a build, `None` for a glyph without ink (a space).
+pub(crate) type Masks = Shared<Key, Option<Mask>>;
 
-thread_local! {
-    static CACHE: RefCell<Cache> = RefCell::new(HashMap::new());
-}
-
-/// Empties this thread's glyph cache, so that the next drawing starts as the first
-/// one of a build does.
-pub fn forget_cached_glyphs() {
-    CACHE.with(|c| c.borrow_mut().clear());
-}
-
-/// A glyph placed on the device grid: its cache key, pen position (x at whole pixels,
-/// the phase is in the key) and baseline.
-#[derive(Debug, Clone, Copy, PartialEq)]
+/// A glyph placed on the device grid: its key and mask, pen position (x at whole
+/// pixels, the phase is in the key) and baseline.
+#[derive(Debug, Clone)]
 pub(crate) struct Placed {
     key: Key,
+    mask: Arc<OnceLock<Option<Mask>>>,
     x: i32,
     baseline: i32,
     /// No ink lies further than this from the baseline (2 em).
@@ -80,8 +69,9 @@ pub(crate) struct Placed {
     rgb: [u8; 3],
 }
 
-/// Lays out `runs` at `scale`, with the advances and kerning the layout measured with.
-pub(crate) fn place(runs: &[Run], scale: f32) -> Result<Vec<Placed>, String> {
+/// Lays out `runs` at `scale`, with the advances and kerning the layout measured with;
+/// each glyph takes its mask from `masks`.
+pub(crate) fn place(runs: &[Run], scale: f32, masks: &Masks) -> Result<Vec<Placed>, String> {
     let f = fonts()?;
     let mut out = Vec::new();
     for run in runs {
@@ -104,6 +94,7 @@ pub(crate) fn place(runs: &[Run], scale: f32) -> Result<Vec<Placed>, String> {
             };
             out.push(Placed {
                 key,
+                mask: masks.cell(key),
                 x: x as i32,
                 baseline,
                 reach,
@@ -126,31 +117,24 @@ pub(crate) fn rows(glyphs: &[Placed]) -> Option<(i32, i32)> {
 pub(crate) fn draw(glyphs: &[Placed], target: &mut PixmapMut, top: i32) -> Result<(), String> {
     let f = fonts()?;
     let bottom = top + target.height() as i32;
-    CACHE.with(|cache| {
-        let mut cache = cache.borrow_mut();
-        if cache.len() > CACHE_LIMIT {
-            cache.clear();
+    for g in glyphs {
+        if g.baseline + g.reach < top || g.baseline - g.reach > bottom {
+            continue;
         }
-        for g in glyphs {
-            if g.baseline + g.reach < top || g.baseline - g.reach > bottom {
-                continue;
-            }
-            let size = f32::from_bits(g.key.size);
-            let coverage = cache
-                .entry(g.key)
-                .or_insert_with(|| outline(f, g.key, size).map(Rc::new));
-            if let Some(c) = coverage {
-                blend(target, g.x + c.left, g.baseline + c.top - top, c, g.rgb);
-            }
+        let mask = g
+            .mask
+            .get_or_init(|| outline(f, g.key, f32::from_bits(g.key.size)));
+        if let Some(m) = mask {
+            blend(target, g.x + m.left, g.baseline + m.top - top, m, g.rgb);
         }
-    });
+    }
     Ok(())
 }
 
 /// Fills one glyph outline into a coverage mask; `None` for glyphs without ink (space).
 /// TrueType outlines are non-zero fills of closed contours, which area accumulation
 /// covers exactly, and at a fraction of tiny-skia's set-up cost per glyph.
-fn outline(f: &Fonts, key: Key, size: f32) -> Option<Coverage> {
+fn outline(f: &Fonts, key: Key, size: f32) -> Option<Mask> {
     let face = f.face(key.bold);
     let mut pen = Pen {
         path: PathBuilder::new(),
@@ -164,7 +148,7 @@ fn outline(f: &Fonts, key: Key, size: f32) -> Option<Coverage> {
     let width = (b.right().ceil() as i32 - left).max(1) as u32;
     let height = (b.bottom().ceil() as i32 - top).max(1) as u32;
     let path = path.transform(Transform::from_translate(-left as f32, -top as f32))?;
-    Some(Coverage {
+    Some(Mask {
         left,
         top,
         width: width as usize,
@@ -209,7 +193,7 @@ impl OutlineBuilder for Pen {
 
 /// Source-over of an opaque colour through `c`'s coverage, with the mask's top-left at
 /// (`x`, `y`) of `target`, a row at a time through the shapes' own blend.
-fn blend(target: &mut PixmapMut, x: i32, y: i32, c: &Coverage, rgb: [u8; 3]) {
+fn blend(target: &mut PixmapMut, x: i32, y: i32, c: &Mask, rgb: [u8; 3]) {
     let (w, h) = (target.width() as i32, target.height() as i32);
     let colour = [rgb[0], rgb[1], rgb[2], u8::MAX];
     // Columns of the mask that land inside the image.
@@ -260,7 +244,7 @@ mod tests {
     fn a_line_starts_at_x_or_is_centred_on_it() {
         let mut p = Pixmap::new(200, 50).unwrap();
         draw(
-            &place(&[run("Hypervisor", false)], 1.0).unwrap(),
+            &place(&[run("Hypervisor", false)], 1.0, &Masks::default()).unwrap(),
             &mut p.as_mut(),
             0,
         )
@@ -274,7 +258,7 @@ mod tests {
 
         let mut p = Pixmap::new(200, 50).unwrap();
         draw(
-            &place(&[run("Hypervisor", true)], 1.0).unwrap(),
+            &place(&[run("Hypervisor", true)], 1.0, &Masks::default()).unwrap(),
             &mut p.as_mut(),
             0,
         )
@@ -286,7 +270,7 @@ mod tests {
     #[test]
     fn bands_drawn_apart_equal_the_whole() {
         let runs = [run("Guest OS / kernel", true), run("Root of trust", false)];
-        let runs = place(&runs, 2.0).unwrap();
+        let runs = place(&runs, 2.0, &Masks::default()).unwrap();
         let mut whole = Pixmap::new(120, 60).unwrap();
         draw(&runs, &mut whole.as_mut(), 0).unwrap();
         let mut banded = Pixmap::new(120, 60).unwrap();
@@ -307,7 +291,12 @@ mod tests {
         let mut r = run("HHHH", false);
         r.x = -3.0;
         r.y = 4.0;
-        draw(&place(&[r], 3.0).unwrap(), &mut p.as_mut(), 0).unwrap();
+        draw(
+            &place(&[r], 3.0, &Masks::default()).unwrap(),
+            &mut p.as_mut(),
+            0,
+        )
+        .unwrap();
         assert!(p.data().iter().any(|&b| b != 0));
     }
 }

@@ -6,6 +6,7 @@
 //! DejaVu Sans, so labels always fit and the output is byte-identical everywhere.
 
 mod area;
+mod cache;
 mod cells;
 mod coverage;
 mod encode;
@@ -31,9 +32,7 @@ use crate::compare::access::AccessMatrix;
 use crate::compare::model::{Comparison, Model};
 
 pub use encode::is_rendering_of;
-pub use glyphs::forget_cached_glyphs;
-pub use raster::{rasterize, rasterize_scales, rasterize_shared};
-pub use shapes::RasterCache;
+pub use raster::{rasterize, rasterize_scales, rasterize_shared, RasterCache};
 
 /// The files one diagram becomes: standalone SVG, PNG at 1x and at 2x.
 #[derive(Debug, Clone, PartialEq)]

@@ -14,11 +14,22 @@ use rayon::prelude::*;
 use resvg::tiny_skia::PixmapMut;
 use resvg::usvg::{self, fontdb};
 
+use super::cache::Shared;
+use super::coverage::Coverage;
 use super::encode::{self, source_key};
 use super::font::{BOLD_TTF, FAMILY, REGULAR_TTF};
-use super::glyphs::{self, Placed, Run};
+use super::glyphs::{self, Masks, Placed, Run};
 use super::labels::{split_text, MARKER};
-use super::shapes::{self, Drawing, RasterCache};
+use super::shapes::{self, Drawing};
+
+/// What the diagrams of one build share while they are drawn (see `cache`): shape
+/// coverage by exact outline, glyph masks by glyph, size and offset. Make one per
+/// build and hand it to every [`rasterize_shared`] call of that build.
+#[derive(Default)]
+pub struct RasterCache {
+    outlines: Shared<Vec<u8>, Coverage>,
+    glyphs: Masks,
+}
 
 /// Largest scale accepted; beyond this a large diagram would need gigabytes of pixels.
 const MAX_SCALE: f32 = 8.0;
@@ -90,10 +101,13 @@ impl Scene {
     }
 
     /// The labels laid out at `scale`, one list per label (empty for `Whole`).
-    fn place(&self, scale: f32) -> Result<Vec<Vec<Placed>>, String> {
+    fn place(&self, scale: f32, masks: &Masks) -> Result<Vec<Vec<Placed>>, String> {
         match self {
             Scene::Whole(_) => Ok(Vec::new()),
-            Scene::Split { texts, .. } => texts.iter().map(|t| glyphs::place(t, scale)).collect(),
+            Scene::Split { texts, .. } => texts
+                .iter()
+                .map(|t| glyphs::place(t, scale, masks))
+                .collect(),
         }
     }
 
@@ -104,13 +118,13 @@ impl Scene {
         scale: f32,
         size: (u32, u32),
         labels: &'a [Vec<Placed>],
-        cache: &RasterCache,
+        outlines: &Shared<Vec<u8>, Coverage>,
     ) -> Drawing<'a> {
         let label = |node: &usvg::Node| match self {
             Scene::Split { .. } => marker(node).and_then(|i| labels.get(i)).map(Vec::as_slice),
             Scene::Whole(_) => None,
         };
-        shapes::prepare(self.tree().root(), scale, size, &label, cache)
+        shapes::prepare(self.tree().root(), scale, size, &label, outlines)
     }
 }
 
@@ -178,8 +192,8 @@ pub fn rasterize_shared(
         .map(|&(i, half)| {
             let scale = scales[i];
             let keys = [Some(key(i)), half.map(key)];
-            let labels = scene.place(scale)?;
-            let drawing = scene.drawing(scale, dims(scale), &labels, cache);
+            let labels = scene.place(scale, &cache.glyphs)?;
+            let drawing = scene.drawing(scale, dims(scale), &labels, &cache.outlines);
             let paint = |band: &mut PixmapMut, top: u32| drawing.paint(scale, band, top);
             encode::encode(
                 dims(scale),
@@ -357,11 +371,11 @@ mod tests {
             let own = RasterCache::default();
             let alone = render_files(&cmp, &access, show, &opts, &|_| None, &own).unwrap();
             assert_eq!(shared, alone, "{show:?}");
-            separately += own.len();
+            separately += own.outlines.len();
         }
         // The diagram of all models repeats the shapes of the single-model ones, and
         // untrusted layers of one size share their hatching.
-        let shared = together.len();
+        let shared = together.outlines.len();
         assert!(shared * 4 < separately * 3, "{shared} vs {separately}");
     }
 }

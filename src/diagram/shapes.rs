@@ -4,11 +4,11 @@
 //! crosses. Here each plain shape (solid fill and stroke, no group effects) has its
 //! stroke outlined once for the scale, exactly as tiny-skia would outline it, and its
 //! fill and stroke become coverage (`coverage`), computed the first time a band needs
-//! it and shared by every copy of the same outline. Anything else is handed to resvg
-//! per band.
+//! it and shared by every copy of the same outline, in this diagram and in the others
+//! of the build (`cache`). Anything else is handed to resvg per band.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, OnceLock};
 
 use resvg::tiny_skia::{
     FillRule, Path, PathBuilder, PathSegment, PathStroker, PixmapMut, Point, Stroke, StrokeDash,
@@ -16,6 +16,7 @@ use resvg::tiny_skia::{
 };
 use resvg::usvg;
 
+use super::cache::Shared;
 use super::coverage::{Coverage, Outline};
 use super::glyphs::{self, Placed};
 
@@ -23,30 +24,6 @@ use super::glyphs::{self, Placed};
 pub(crate) struct Drawing<'a> {
     items: Vec<Item<'a>>,
     outlines: Vec<(Outline, Arc<OnceLock<Coverage>>)>,
-}
-
-/// Coverage of every outline met so far, shared by the drawings of one build: the
-/// diagram of all models repeats the cells, outlines and hatching of the diagrams of
-/// each model, so each is filled once per build. Keyed by [`Outline::key`], so a
-/// shape only shares with one that gives the very same pixels; dropped with the build.
-#[derive(Default)]
-pub struct RasterCache {
-    coverage: Mutex<HashMap<Vec<u8>, Arc<OnceLock<Coverage>>>>,
-}
-
-impl RasterCache {
-    /// The (possibly not yet computed) coverage of the outline with `key`.
-    fn coverage(&self, key: Vec<u8>) -> Arc<OnceLock<Coverage>> {
-        // A poisoned lock only means another drawing panicked; the map is still whole.
-        let mut known = self.coverage.lock().unwrap_or_else(|e| e.into_inner());
-        known.entry(key).or_default().clone()
-    }
-
-    /// How many distinct outlines the drawings so far have filled or asked for.
-    #[cfg(test)]
-    pub(crate) fn len(&self) -> usize {
-        self.coverage.lock().map(|m| m.len()).unwrap_or(0)
-    }
 }
 
 /// One thing to paint, with the device rows it can touch.
@@ -78,7 +55,7 @@ pub(crate) fn prepare<'a>(
     scale: f32,
     size: (u32, u32),
     label: &dyn Fn(&usvg::Node) -> Option<&'a [Placed]>,
-    cache: &RasterCache,
+    cache: &Shared<Vec<u8>, Coverage>,
 ) -> Drawing<'a> {
     let mut b = Builder {
         scale,
@@ -100,7 +77,7 @@ struct Builder<'a, 'l> {
     scale: f32,
     size: (u32, u32),
     label: &'l dyn Fn(&usvg::Node) -> Option<&'a [Placed]>,
-    cache: &'l RasterCache,
+    cache: &'l Shared<Vec<u8>, Coverage>,
     items: Vec<Item<'a>>,
     outlines: Vec<(Outline, Arc<OnceLock<Coverage>>)>,
     seen: HashMap<Vec<u8>, usize>,
@@ -235,7 +212,7 @@ impl<'a> Builder<'a, '_> {
         let index = match self.seen.get(&key) {
             Some(&index) => index,
             None => {
-                let shared = self.cache.coverage(key.clone());
+                let shared = self.cache.cell(key.clone());
                 self.seen.insert(key, next);
                 self.outlines.push((outline, shared));
                 next
@@ -483,7 +460,7 @@ mod tests {
             (size.width() * scale) as u32,
             (size.height() * scale) as u32,
         );
-        prepare(tree.root(), scale, px, &|_| None, &RasterCache::default())
+        prepare(tree.root(), scale, px, &|_| None, &Shared::default())
             .outlines
             .len()
     }
