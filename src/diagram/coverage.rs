@@ -4,11 +4,13 @@
 //! mask is kept as runs per row: a fully covered stretch as its length alone, an edge
 //! with its coverage bytes. Every band paints those rows itself, so a band no longer
 //! scans again the edges of every shape it crosses, and a cell outline or a hatch that
-//! recurs in ten places is filled once.
+//! recurs in ten places is filled once. Rows that only vertical edges cross are filled
+//! once per run and repeated (`squeeze`).
 
 use resvg::tiny_skia::{FillRule, Mask, Path, PathSegment, PixmapMut, Point, Rect, Transform};
 
 use super::area;
+use super::squeeze;
 
 /// A shape on the device grid ready to be filled: its outline moved so that its box
 /// starts at pixel (0, 0), and the size of that box in whole pixels.
@@ -98,21 +100,40 @@ impl Coverage {
                 return cov;
             }
         }
+        let squeeze = squeeze::plan(&o.path, o.height);
+        let squeezed = squeeze.as_ref().and_then(|s| s.path(&o.path));
+        let (path, height) = match (&squeeze, &squeezed) {
+            (Some(s), Some(path)) => (path, s.height),
+            _ => (&o.path, o.height),
+        };
         let scanned = o
             .anti_alias
-            .then(|| area::scan(&o.path, o.rule, o.width, o.height));
+            .then(|| area::scan(path, o.rule, o.width, height));
         let mask = match scanned.flatten() {
             Some(mask) => mask,
             None => {
-                let Some(mut mask) = Mask::new(o.width, o.height) else {
+                let Some(mut mask) = Mask::new(o.width, height) else {
                     return cov;
                 };
-                mask.fill_path(&o.path, o.rule, o.anti_alias, Transform::identity());
+                mask.fill_path(path, o.rule, o.anti_alias, Transform::identity());
                 mask.take()
             }
         };
-        for row in mask.chunks_exact(o.width as usize) {
-            cov.push_row(row);
+        let rows: Vec<&[u8]> = mask.chunks_exact(o.width as usize).collect();
+        match (&squeeze, &squeezed) {
+            (Some(s), Some(_)) => {
+                let mut last = None;
+                for y in 0..o.height {
+                    let from = s.source(y);
+                    if last == Some(from) {
+                        cov.repeat_row();
+                    } else {
+                        cov.push_row(rows[from as usize]);
+                    }
+                    last = Some(from);
+                }
+            }
+            _ => rows.iter().for_each(|row| cov.push_row(row)),
         }
         cov
     }
@@ -148,6 +169,14 @@ impl Coverage {
                 }
             }
         }
+    }
+
+    /// Gives the next row the spans (and coverage bytes) of the last one.
+    fn repeat_row(&mut self) {
+        let n = self.rows.len();
+        let last = self.rows[n.saturating_sub(2)] as usize..self.rows[n - 1] as usize;
+        self.spans.extend_from_within(last);
+        self.rows.push(self.spans.len() as u32);
     }
 
     fn push_row(&mut self, row: &[u8]) {
@@ -325,16 +354,55 @@ mod tests {
         pb.push_circle(20.0, 12.0, 11.3);
         pb.push_rect(Rect::from_xywh(0.5, 2.0, 39.0, 3.25).unwrap());
         let o = Outline::test(pb.finish().unwrap(), 41, 25);
-        let mut mask = Mask::new(41, 25).unwrap();
-        mask.fill_path(&o.path, o.rule, true, Transform::identity());
         let cov = Coverage::of(&o);
         assert!(cov.spans.iter().any(|s| s.at == FULL));
         assert!(cov.spans.iter().any(|s| s.at != FULL));
-        let mut back = vec![0u8; 41 * 25];
-        for y in 0..25 {
+        assert_eq!(unpack(&cov, 41), tiny_skia_mask(&o));
+    }
+
+    #[test]
+    fn squeezed_rows_rebuild_the_mask() {
+        // A tall rounded box outline (a ring, filled even-odd so that tiny-skia fills
+        // it either way) and a dashed side: the rows between the corners and dashes
+        // are filled once and repeated, and give tiny-skia's mask to the byte.
+        let ring = {
+            let mut pb = PathBuilder::new();
+            let outer = Rect::from_xywh(1.5, 1.25, 60.0, 140.0).unwrap();
+            let inner = Rect::from_xywh(4.0, 3.75, 55.0, 135.0).unwrap();
+            pb.push_rect(outer);
+            pb.push_circle(8.0, 9.0, 4.5);
+            pb.push_rect(inner);
+            pb.finish().unwrap()
+        };
+        let dashes = {
+            let mut pb = PathBuilder::new();
+            for k in 0..6 {
+                pb.push_rect(Rect::from_xywh(2.0, 3.5 + 22.0 * k as f32, 2.5, 14.0).unwrap());
+            }
+            pb.finish().unwrap()
+        };
+        for (path, rule) in [(ring, FillRule::EvenOdd), (dashes, FillRule::Winding)] {
+            let mut o = Outline::test(path, 64, 144);
+            o.rule = rule;
+            let plan = super::squeeze::plan(&o.path, o.height).expect("rows to squeeze");
+            assert!(plan.height < 100, "{}", plan.height);
+            assert_eq!(unpack(&Coverage::of(&o), 64), tiny_skia_mask(&o));
+        }
+    }
+
+    fn tiny_skia_mask(o: &Outline) -> Vec<u8> {
+        let mut mask = Mask::new(o.width, o.height).unwrap();
+        mask.fill_path(&o.path, o.rule, true, Transform::identity());
+        mask.data().to_vec()
+    }
+
+    /// The coverage as one byte per pixel of a box `width` wide.
+    fn unpack(cov: &Coverage, width: usize) -> Vec<u8> {
+        let mut back = vec![0u8; width * cov.height()];
+        for y in 0..cov.height() {
             for s in cov.row(y) {
                 for i in 0..s.len as usize {
-                    back[y * 41 + s.x as usize + i] = if s.at == FULL {
+                    back[y * width + s.x as usize + i] = if s.at == FULL {
                         255
                     } else {
                         cov.edges[s.at as usize + i]
@@ -342,7 +410,7 @@ mod tests {
                 }
             }
         }
-        assert_eq!(back, mask.data());
+        back
     }
 
     #[test]

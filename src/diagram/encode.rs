@@ -16,7 +16,7 @@ use siphasher::sip128::Hasher128;
 
 /// Bump when the rasteriser's output changes for the same SVG, so PNGs kept from an
 /// earlier build are not reused.
-const RASTER_VERSION: u32 = 4;
+const RASTER_VERSION: u32 = 5;
 
 /// PNG text keyword that records which SVG, scale and rasteriser made the image.
 const SOURCE_KEYWORD: &str = "trustdoc-source";

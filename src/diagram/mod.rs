@@ -20,6 +20,7 @@ mod palette;
 mod pixels;
 mod raster;
 mod shapes;
+mod squeeze;
 mod svg;
 mod text;
 
