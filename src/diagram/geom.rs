@@ -1,6 +1,8 @@
 //! Geometry shared by layout and drawing: rectangles, positioned text lines and the
 //! small glyphs the diagram uses. Coordinates are px in the SVG user space.
 
+use resvg::tiny_skia::{Path, PathBuilder, PathSegment, Point};
+
 use super::font::{Fonts, Style};
 use super::palette::Ink;
 
@@ -129,3 +131,24 @@ pub(crate) enum Glyph {
 
 /// Width and height every glyph is designed to fit in.
 pub(crate) const GLYPH: f32 = 12.0;
+
+/// `path` with every point (end and control points alike) moved by `f`.
+pub(crate) fn map_path(path: &Path, f: impl Fn(Point) -> Point) -> Option<Path> {
+    let mut pb = PathBuilder::with_capacity(path.len(), path.len());
+    for s in path.segments() {
+        match s {
+            PathSegment::MoveTo(a) => pb.move_to(f(a).x, f(a).y),
+            PathSegment::LineTo(a) => pb.line_to(f(a).x, f(a).y),
+            PathSegment::QuadTo(a, b) => {
+                let (a, b) = (f(a), f(b));
+                pb.quad_to(a.x, a.y, b.x, b.y);
+            }
+            PathSegment::CubicTo(a, b, c) => {
+                let (a, b, c) = (f(a), f(b), f(c));
+                pb.cubic_to(a.x, a.y, b.x, b.y, c.x, c.y);
+            }
+            PathSegment::Close => pb.close(),
+        }
+    }
+    pb.finish()
+}

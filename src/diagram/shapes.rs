@@ -11,13 +11,13 @@ use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
 use resvg::tiny_skia::{
-    FillRule, Path, PathBuilder, PathSegment, PathStroker, PixmapMut, Point, Stroke, StrokeDash,
-    Transform,
+    FillRule, Path, PathStroker, PixmapMut, Point, Stroke, StrokeDash, Transform,
 };
 use resvg::usvg;
 
 use super::cache::Shared;
 use super::coverage::{Coverage, Outline};
+use super::geom::map_path;
 use super::glyphs::{self, Placed};
 
 /// What is painted, in painting order, and the distinct outlines it fills.
@@ -364,33 +364,8 @@ fn hairline(stroke: &Stroke, mut ts: Transform, anti_alias: bool) -> bool {
 /// worked out from its position, so their last bits differ) then nearly always comes
 /// out the same to the bit, and no point moves by a visible amount.
 fn snap(path: &Path) -> Option<Path> {
-    let grid = |p: Point| {
-        let q = |v: f32| (v * 64.0).round() / 64.0;
-        (q(p.x), q(p.y))
-    };
-    let mut pb = PathBuilder::with_capacity(path.len(), path.len());
-    for s in path.segments() {
-        match s {
-            PathSegment::MoveTo(a) => {
-                let (x, y) = grid(a);
-                pb.move_to(x, y);
-            }
-            PathSegment::LineTo(a) => {
-                let (x, y) = grid(a);
-                pb.line_to(x, y);
-            }
-            PathSegment::QuadTo(a, b) => {
-                let ((x1, y1), (x, y)) = (grid(a), grid(b));
-                pb.quad_to(x1, y1, x, y);
-            }
-            PathSegment::CubicTo(a, b, c) => {
-                let ((x1, y1), (x2, y2), (x, y)) = (grid(a), grid(b), grid(c));
-                pb.cubic_to(x1, y1, x2, y2, x, y);
-            }
-            PathSegment::Close => pb.close(),
-        }
-    }
-    pb.finish()
+    let q = |v: f32| (v * 64.0).round() / 64.0;
+    map_path(path, |p| Point::from_xy(q(p.x), q(p.y)))
 }
 
 impl Drawing<'_> {

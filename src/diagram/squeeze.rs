@@ -4,7 +4,9 @@
 //! filled (one row of each run is kept) and the kept row is repeated afterwards, so a
 //! box costs about its corners rather than its area.
 
-use resvg::tiny_skia::{Path, PathBuilder, PathSegment, Point};
+use resvg::tiny_skia::{Path, PathSegment, Point};
+
+use super::geom::map_path;
 
 /// Runs shorter than this are not worth squeezing.
 const MIN_RUN: usize = 4;
@@ -99,30 +101,7 @@ impl Squeeze {
 
     /// `path` with the repeated rows taken out.
     pub fn path(&self, path: &Path) -> Option<Path> {
-        let at = |p: Point| (p.x, p.y - self.removed_above(p.y));
-        let mut pb = PathBuilder::new();
-        for s in path.segments() {
-            match s {
-                PathSegment::MoveTo(a) => {
-                    let (x, y) = at(a);
-                    pb.move_to(x, y);
-                }
-                PathSegment::LineTo(a) => {
-                    let (x, y) = at(a);
-                    pb.line_to(x, y);
-                }
-                PathSegment::QuadTo(a, b) => {
-                    let ((x1, y1), (x, y)) = (at(a), at(b));
-                    pb.quad_to(x1, y1, x, y);
-                }
-                PathSegment::CubicTo(a, b, c) => {
-                    let ((x1, y1), (x2, y2), (x, y)) = (at(a), at(b), at(c));
-                    pb.cubic_to(x1, y1, x2, y2, x, y);
-                }
-                PathSegment::Close => pb.close(),
-            }
-        }
-        pb.finish()
+        map_path(path, |p| Point::from_xy(p.x, p.y - self.removed_above(p.y)))
     }
 
     /// The row of the squeezed fill that row `y` of the full box shows.
