@@ -14,6 +14,7 @@ pub mod diagram;
 pub mod directives;
 pub mod docfx;
 pub mod error;
+pub mod escape;
 pub mod front_matter;
 #[doc(hidden)]
 pub mod fuzzing;

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Browser suite: installs what it needs (Debian's chromium, a Java runtime for the Nu HTML
+# Checker, the npm packages in package-lock.json), builds the trustdoc binary and runs every
+# tests/browser/*.test.mjs file with Node's test runner.
+set -euo pipefail
+cd "$(dirname "$0")"
+need=()
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v java >/dev/null 2>&1 || need+=(default-jre-headless)
+if ((${#need[@]})); then
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+npm ci --no-audit --no-fund --ignore-scripts >/dev/null
+(cd ../.. && cargo build --quiet --bin trustdoc)
+export TRUSTDOC_BIN="${TRUSTDOC_BIN:-$(cd ../.. && pwd)/target/debug/trustdoc}"
+node --test --test-concurrency=1 ./*.test.mjs
