@@ -1,8 +1,39 @@
-//! Derived access: can an actor read a model's data while it is in use? The answer
-//! follows from the stack (an actor inside the trust boundary can, one outside cannot),
-//! then explicit overrides apply, each with the reason that is shown to readers.
+//! Derived access: can an actor read a model's data while it is in use? The answer has
+//! three values and follows from the stack: an actor whose layer the model does not run
+//! is not present at all; one inside the trust boundary can read, one outside cannot.
+//! Explicit overrides then apply, each with the reason that is shown to readers.
 
 use super::model::{Comparison, Trust};
+
+/// Whether an actor can read a model's data in use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Reach {
+    CanRead,
+    CannotRead,
+    /// The actor's layer is not part of the model: it is neither able nor unable to read.
+    NotPresent,
+}
+
+impl Reach {
+    /// The answer in words, as every output shows it (never colour alone).
+    pub fn word(self) -> &'static str {
+        match self {
+            Reach::CanRead => "Can read",
+            Reach::CannotRead => "Cannot read",
+            Reach::NotPresent => "Not present",
+        }
+    }
+
+    /// What an override's `access = true/false` sets.
+    pub fn from_access(access: bool) -> Reach {
+        if access {
+            Reach::CanRead
+        } else {
+            Reach::CannotRead
+        }
+    }
+}
 
 /// One cell of the actor x model matrix.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -10,9 +41,11 @@ pub struct Access {
     pub actor: String,
     pub model: String,
     /// The final answer, after any override.
+    pub reach: Reach,
+    /// `reach == Reach::CanRead`.
     pub can_read: bool,
     /// What the stack alone says.
-    pub derived: bool,
+    pub derived: Reach,
     /// Set when an override changed the derived answer.
     pub override_reason: Option<String>,
     /// Short explanation of the derived answer (e.g. "acts from Hypervisor, outside the trust boundary").
@@ -35,31 +68,31 @@ impl AccessMatrix {
     }
 }
 
-/// Whether the stack alone lets an actor acting at `layer` read data in use:
-/// only from a layer the model places inside its trust boundary (root or protected).
-pub fn derived_access(cmp: &Comparison, model: &str, actor_layer: &str) -> (bool, String) {
+/// What the stack alone says about an actor acting at `layer`: not present when the model
+/// does not run that layer; otherwise it can read only from inside the trust boundary.
+pub fn derived_access(cmp: &Comparison, model: &str, actor_layer: &str) -> (Reach, String) {
     let layer_name = cmp
         .layer(actor_layer)
         .map(|l| l.name.as_str())
         .unwrap_or(actor_layer);
     let Some(m) = cmp.model(model) else {
-        return (false, format!("unknown model {model}"));
+        return (Reach::NotPresent, format!("unknown model {model}"));
     };
     match m.trust_of(actor_layer) {
         Some(Trust::Root) => (
-            true,
+            Reach::CanRead,
             format!("acts from {layer_name}, part of the root of trust"),
         ),
         Some(Trust::Protected) => (
-            true,
+            Reach::CanRead,
             format!("acts from {layer_name}, inside the trust boundary"),
         ),
         Some(Trust::Untrusted) => (
-            false,
+            Reach::CannotRead,
             format!("acts from {layer_name}, outside the trust boundary"),
         ),
         None => (
-            false,
+            Reach::NotPresent,
             format!("acts from {layer_name}, which this model does not run"),
         ),
     }
@@ -72,14 +105,17 @@ pub fn derive(cmp: &Comparison) -> AccessMatrix {
         for model in &cmp.models {
             let (derived, why) = derived_access(cmp, &model.id, &actor.acts_at);
             let ov = model.access_override.iter().find(|o| o.actor == actor.id);
-            let (can_read, override_reason) = match ov {
-                Some(o) if o.access != derived => (o.access, Some(o.reason.clone())),
+            let (reach, override_reason) = match ov {
+                Some(o) if Reach::from_access(o.access) != derived => {
+                    (Reach::from_access(o.access), Some(o.reason.clone()))
+                }
                 _ => (derived, None),
             };
             row.push(Access {
                 actor: actor.id.clone(),
                 model: model.id.clone(),
-                can_read,
+                reach,
+                can_read: reach == Reach::CanRead,
                 derived,
                 override_reason,
                 why,

@@ -33,9 +33,9 @@ pub(crate) const MAX_INPUTS: usize = 64;
 /// accepts any answer, else a flag per answer.
 pub(crate) struct Table {
     pub(crate) radix: Vec<usize>,
-    allow: Vec<Vec<Option<Vec<bool>>>>,
+    pub(crate) allow: Vec<Vec<Option<Vec<bool>>>>,
     /// First input index from which a rule allows every answer of every later input.
-    univ_from: Vec<usize>,
+    pub(crate) univ_from: Vec<usize>,
 }
 
 impl Table {
@@ -87,7 +87,7 @@ impl Table {
         })
     }
 
-    fn allows(&self, rule: usize, input: usize, answer: usize) -> bool {
+    pub(crate) fn allows(&self, rule: usize, input: usize, answer: usize) -> bool {
         match self.allow.get(rule).and_then(|rows| rows.get(input)) {
             Some(None) => self.radix.get(input).is_some_and(|&r| answer < r),
             Some(Some(flags)) => flags.get(answer).copied().unwrap_or(false),
@@ -95,7 +95,7 @@ impl Table {
         }
     }
 
-    fn rule_count(&self) -> usize {
+    pub(crate) fn rule_count(&self) -> usize {
         self.allow.len()
     }
 
@@ -106,7 +106,7 @@ impl Table {
             .fold(1u64, |acc, &r| acc.saturating_mul(r as u64))
     }
 
-    fn matches(&self, rule: usize, combo: &[usize]) -> bool {
+    pub(crate) fn matches(&self, rule: usize, combo: &[usize]) -> bool {
         combo
             .iter()
             .enumerate()

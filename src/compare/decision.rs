@@ -82,7 +82,7 @@ pub fn analyze(cmp: &Comparison) -> Vec<Diagnostic> {
     report(&cmp.path, d, &findings)
 }
 
-fn combo_text(d: &Decision, combo: &[usize]) -> String {
+pub(crate) fn combo_text(d: &Decision, combo: &[usize]) -> String {
     if d.inputs.is_empty() {
         return "any answers (the table has no inputs)".to_string();
     }

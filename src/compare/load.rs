@@ -39,6 +39,7 @@ const MODEL_KEYS: &[&str] = &[
     "memory",
     "stack",
     "access_override",
+    "fits",
 ];
 const STACK_KEYS: &[&str] = &["layer", "trust", "label"];
 const OVERRIDE_KEYS: &[&str] = &["actor", "access", "reason"];
@@ -362,6 +363,19 @@ fn model(cx: &mut Cx, node: &Node, path: &str) -> Option<Model> {
         memory: o.opt_str(cx, "memory").unwrap_or_default(),
         stack,
         access_override,
+        fits: o
+            .get("fits")
+            .map(|n| {
+                answer_map(cx, n, &o.at("fits"), "a table of input = answer(s)")
+                    .into_iter()
+                    .map(|(input, answers, pos)| Fit {
+                        input,
+                        answers,
+                        pos,
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
         pos: o.pos,
     })
 }
@@ -456,39 +470,53 @@ fn decision(cx: &mut Cx, node: &Node, path: &str, models: &[Model]) -> Option<De
     })
 }
 
+/// A table of input id = answer or list of answers (a rule's `when`, a model's `fits`),
+/// each with the position of its key.
+fn answer_map(
+    cx: &mut Cx,
+    node: &Node,
+    path: &str,
+    expected: &str,
+) -> Vec<(String, Vec<String>, Pos)> {
+    let Value::Map(entries) = &node.value else {
+        cx.type_err(node, path, expected);
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for e in entries {
+        let epath = join(path, &e.key);
+        let answers = match &e.node.value {
+            Value::Str(s) => vec![s.clone()],
+            Value::List(items) => items
+                .iter()
+                .enumerate()
+                .filter_map(|(i, n)| match &n.value {
+                    Value::Str(s) => Some(s.clone()),
+                    _ => {
+                        cx.type_err(n, &format!("{epath}[{i}]"), "a string");
+                        None
+                    }
+                })
+                .collect(),
+            _ => {
+                cx.type_err(&e.node, &epath, "an answer or a list of answers");
+                continue;
+            }
+        };
+        out.push((e.key.clone(), answers, e.key_pos));
+    }
+    out
+}
+
 fn rule(cx: &mut Cx, node: &Node, path: &str) -> Option<Rule> {
     let o = obj(cx, node, path, RULE_KEYS)?;
-    let mut when = BTreeMap::new();
-    if let Some(w) = o.get("when") {
-        let wpath = o.at("when");
-        match &w.value {
-            Value::Map(entries) => {
-                for e in entries {
-                    let epath = join(&wpath, &e.key);
-                    let answers = match &e.node.value {
-                        Value::Str(s) => vec![s.clone()],
-                        Value::List(items) => items
-                            .iter()
-                            .enumerate()
-                            .filter_map(|(i, n)| match &n.value {
-                                Value::Str(s) => Some(s.clone()),
-                                _ => {
-                                    cx.type_err(n, &format!("{epath}[{i}]"), "a string");
-                                    None
-                                }
-                            })
-                            .collect(),
-                        _ => {
-                            cx.type_err(&e.node, &epath, "an answer or a list of answers");
-                            continue;
-                        }
-                    };
-                    when.insert(e.key.clone(), answers);
-                }
-            }
-            _ => cx.type_err(w, &wpath, "a table of input = answer(s)"),
-        }
-    }
+    let when = match o.get("when") {
+        Some(w) => answer_map(cx, w, &o.at("when"), "a table of input = answer(s)")
+            .into_iter()
+            .map(|(input, answers, _)| (input, answers))
+            .collect(),
+        None => BTreeMap::new(),
+    };
     Some(Rule {
         id: o.req_str(cx, "id"),
         when,

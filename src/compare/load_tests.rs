@@ -141,7 +141,7 @@ fn unknown_keys_are_errors_with_a_suggestion() {
         vec![
             format!(
                 "f:{}:{}: error: model[0].nmae: unknown key; did you mean \"name\"? (known keys: id, name, deployment, \
-                 technologies, isolation_unit, code_changes, attestation, memory, stack, access_override)",
+                 technologies, isolation_unit, code_changes, attestation, memory, stack, access_override, fits)",
                 key.0, key.1
             ),
             format!("f:{}:{}: error: model[0]: missing required key \"name\"", table.0, table.1),

@@ -4,11 +4,13 @@
 //! `sniff` tells a comparison file from other data cheaply; `load` parses any of the three
 //! formats through one positioned value tree (`tree`) and one typed converter (`load`);
 //! `validate` checks references and structure; `decision` checks the decision table for
-//! gaps and overlaps under its hit policy; `check` runs all three.
+//! gaps and overlaps under its hit policy; `fits` checks the rules against the models'
+//! `fits` (no rule may recommend a model for an answer it cannot serve); `check` runs all.
 
 pub mod access;
 mod coverage;
 pub mod decision;
+pub mod fits;
 mod load;
 pub mod model;
 mod region;
@@ -108,7 +110,9 @@ pub fn load(
 
 /// Checks references and structure of a loaded comparison: errors and warnings.
 pub fn validate(cmp: &model::Comparison) -> Vec<Diagnostic> {
-    validate::validate(cmp)
+    let mut diags = validate::validate(cmp);
+    diags.extend(fits::validate(cmp));
+    diags
 }
 
 /// Load, validate and analyse the decision table. The comparison is returned whenever it
@@ -123,6 +127,7 @@ pub fn check(
         Ok(cmp) => {
             let mut diags = validate(&cmp);
             diags.extend(analyze(&cmp));
+            diags.extend(fits::misfits(&cmp, fits::Method::Auto));
             (Some(cmp), diags)
         }
     }

@@ -72,9 +72,24 @@ pub struct Model {
     /// Bottom to top, in layer order.
     pub stack: Vec<StackEntry>,
     pub access_override: Vec<AccessOverride>,
+    /// Per decision input, the answers this model can serve; an input left out accepts
+    /// any answer. Rules must not recommend the model outside these.
+    pub fits: Vec<Fit>,
     /// Keys the schema does not know are errors, so there is no `extra` here.
     pub pos: Pos,
 }
+
+/// One `fits` entry: the answers to `input` a model can serve.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Fit {
+    pub input: String,
+    pub answers: Vec<String>,
+    /// Where the input key is written.
+    pub pos: Pos,
+}
+
+/// The `then` of a rule that, by design, recommends no model (it must carry a `note`).
+pub const NO_MODEL: &str = "none";
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Guidance {
@@ -124,7 +139,7 @@ pub struct Rule {
     pub id: String,
     /// Input id -> allowed answers. An input that is absent matches any answer.
     pub when: BTreeMap<String, Vec<String>>,
-    /// The recommended model id.
+    /// The recommended model id, or `NO_MODEL` when no model fits.
     pub then: String,
     pub note: Option<String>,
     pub pos: Pos,
@@ -175,7 +190,22 @@ impl Comparison {
     }
 }
 
+impl Rule {
+    /// Does this rule say, explicitly, that no model fits?
+    pub fn recommends_none(&self) -> bool {
+        self.then == NO_MODEL
+    }
+}
+
 impl Model {
+    /// The answers this model serves for `input`, or `None` when it accepts any.
+    pub fn fit_for(&self, input: &str) -> Option<&[String]> {
+        self.fits
+            .iter()
+            .find(|f| f.input == input)
+            .map(|f| f.answers.as_slice())
+    }
+
     /// The trust this model gives a layer, or `None` when the layer is not in its stack.
     pub fn trust_of(&self, layer: &str) -> Option<Trust> {
         self.stack

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use super::access::derived_access;
+use super::access::{derived_access, Reach};
 use super::model::*;
 use super::{did_you_mean, SUPPORTED_SCHEMAS};
 use crate::error::Diagnostic;
@@ -268,8 +268,8 @@ fn overrides(v: &mut V, mi: usize, m: &Model) {
             continue;
         };
         let (derived, why) = derived_access(cmp, &m.id, &actor.acts_at);
-        if derived == o.access {
-            let msg = format!("{opath}.access: the override changes nothing: the stack already gives access = {derived} ({why}); remove it or fix the stack");
+        if derived == Reach::from_access(o.access) {
+            let msg = format!("{opath}.access: the override changes nothing: the stack already gives access = {} ({why}); remove it or fix the stack", o.access);
             v.warn(o.pos, "access-override", msg);
         }
     }
@@ -390,13 +390,15 @@ fn decision(v: &mut V, d: &Decision) {
     );
     for (ri, r) in d.rules.iter().enumerate() {
         let rpath = format!("decision.rules[{ri}]");
-        v.reference(
-            r.pos,
-            &format!("{rpath}.then"),
-            "model",
-            &r.then,
-            model_ids(cmp),
-        );
+        if !r.recommends_none() {
+            v.reference(
+                r.pos,
+                &format!("{rpath}.then"),
+                "model",
+                &r.then,
+                model_ids(cmp),
+            );
+        }
         for (input_id, answers) in &r.when {
             let wpath = format!("{rpath}.when.{input_id}");
             let inputs = d.inputs.iter().map(|i| i.id.as_str());

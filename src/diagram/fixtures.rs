@@ -52,6 +52,7 @@ pub(crate) fn model(
         memory: String::new(),
         stack: stack.iter().map(|(l, t, lb)| entry(l, *t, *lb)).collect(),
         access_override: Vec::new(),
+        fits: Vec::new(),
         pos: Pos::default(),
     }
 }

@@ -127,6 +127,8 @@ pub(crate) enum Glyph {
     Eye { x: f32, y: f32 },
     /// A padlock: cannot read data in use.
     Lock { x: f32, y: f32 },
+    /// A circle crossed by a bar: not present (the model does not run the actor's layer).
+    Absent { x: f32, y: f32 },
 }
 
 /// Width and height every glyph is designed to fit in.

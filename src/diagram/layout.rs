@@ -4,7 +4,7 @@
 //! laid out inside their parent's box. No general graph layout is involved, so the
 //! same data always gives the same picture.
 
-use crate::compare::access::{derived_access, AccessMatrix};
+use crate::compare::access::{derived_access, AccessMatrix, Reach};
 use crate::compare::model::{Comparison, Layer, Model, StackEntry, Trust};
 
 use super::cells::{boundary_runs, emit_cell, plan_cell, Boundary, CellPlan, LayerBox};
@@ -113,17 +113,12 @@ pub(crate) fn rows<'a>(cmp: &'a Comparison, models: &[&'a Model]) -> Vec<&'a Lay
 
 /// Whether `actor` (an index into `cmp.actors`) can read data in use in `model`, after
 /// overrides; falls back to the stack alone if the matrix lacks the cell.
-pub(crate) fn can_read(
-    cmp: &Comparison,
-    access: &AccessMatrix,
-    actor: usize,
-    model: &Model,
-) -> bool {
+pub(crate) fn reach(cmp: &Comparison, access: &AccessMatrix, actor: usize, model: &Model) -> Reach {
     let Some(a) = cmp.actors.get(actor) else {
-        return false;
+        return Reach::NotPresent;
     };
     match access.get(&a.id, &model.id) {
-        Some(cell) => cell.can_read,
+        Some(cell) => cell.reach,
         None => derived_access(cmp, &model.id, &a.acts_at).0,
     }
 }
@@ -154,14 +149,14 @@ pub(crate) fn layout(
     let gutter_w = if has_actors { GUTTER_W } else { 0.0 };
 
     // Pill texts decide the lane width, so every pill in the diagram is the same size.
-    let pill_text = |actor: usize, col: usize| -> (bool, String) {
+    let pill_text = |actor: usize, col: usize| -> (Reach, String) {
         let m = models.get(col).copied();
-        let yes = m.is_some_and(|m| can_read(cmp, access, actor, m));
-        let mut text = if yes { "Can read" } else { "Cannot read" }.to_string();
+        let r = m.map_or(Reach::NotPresent, |m| reach(cmp, access, actor, m));
+        let mut text = r.word().to_string();
         if let Some(n) = notes.iter().find(|n| n.actor == actor && n.col == col) {
             text.push_str(&n.marker);
         }
-        (yes, text)
+        (r, text)
     };
     let mut pill_w: f32 = 0.0;
     for (i, _) in cmp.actors.iter().enumerate() {
@@ -344,13 +339,15 @@ pub(crate) fn layout(
                 glyph_ink: Ink::Text,
             });
             for c in 0..models.len() {
-                let (yes, text) = pill_text(i, c);
+                let (r, text) = pill_text(i, c);
                 let pr = Rect::new(col_x(c), rect.cy() - PILL_H / 2.0, pill_w, PILL_H);
-                let para = Para::one(
-                    &text,
-                    SMALL_BOLD,
-                    if yes { Ink::CanMark } else { Ink::CannotMark },
-                );
+                // Three values, three shapes: an eye, a padlock, a crossed-out circle.
+                let (fill, mark) = match r {
+                    Reach::CanRead => (Ink::Can, Ink::CanMark),
+                    Reach::CannotRead => (Ink::Cannot, Ink::CannotMark),
+                    Reach::NotPresent => (Ink::Panel, Ink::Muted),
+                };
+                let para = Para::one(&text, SMALL_BOLD, mark);
                 let gx = pr.x + PILL_PAD + GLYPH / 2.0;
                 let lines = place(
                     &[para],
@@ -358,6 +355,7 @@ pub(crate) fn layout(
                     pr.cy() - SMALL_BOLD.line_height() / 2.0,
                     Anchor::Start,
                 );
+                let (x, y) = (gx, pr.cy());
                 out.chips.push(Chip {
                     id: format!("{p}-acc-{i}-{c}"),
                     label: Label {
@@ -365,14 +363,14 @@ pub(crate) fn layout(
                         lines,
                     },
                     rect: pr,
-                    fill: if yes { Ink::Can } else { Ink::Cannot },
-                    stroke: if yes { Ink::CanMark } else { Ink::CannotMark },
-                    glyph: if yes {
-                        Glyph::Eye { x: gx, y: pr.cy() }
-                    } else {
-                        Glyph::Lock { x: gx, y: pr.cy() }
+                    fill,
+                    stroke: mark,
+                    glyph: match r {
+                        Reach::CanRead => Glyph::Eye { x, y },
+                        Reach::CannotRead => Glyph::Lock { x, y },
+                        Reach::NotPresent => Glyph::Absent { x, y },
                     },
-                    glyph_ink: if yes { Ink::CanMark } else { Ink::CannotMark },
+                    glyph_ink: mark,
                 });
             }
             top += ch + CHIP_GAP;

@@ -18,6 +18,7 @@ pub(crate) enum Sample {
     Root,
     Cannot,
     Can,
+    Absent,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -55,6 +56,15 @@ pub(crate) fn build(
     if has_actors {
         items.push((Sample::Cannot, "Cannot read data in use"));
         items.push((Sample::Can, "Can read data in use"));
+        let absent = models
+            .iter()
+            .any(|m| cmp.actors.iter().any(|a| m.trust_of(&a.acts_at).is_none()));
+        if absent {
+            items.push((
+                Sample::Absent,
+                "Not present: the model does not run that layer",
+            ));
+        }
     }
     let inner_w = area.w - 2.0 * INNER;
     let mut legend = Legend {

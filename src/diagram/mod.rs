@@ -122,7 +122,7 @@ pub(crate) struct Note {
     pub col: usize,
     pub reason: String,
     /// What the stack alone says.
-    pub derived: bool,
+    pub derived: crate::compare::access::Reach,
 }
 
 fn superscript(n: usize) -> String {

@@ -280,6 +280,15 @@ fn glyph(s: &mut String, g: Glyph, ink: Ink) {
                 paint(Some(ink), None)
             ),
         ),
+        Glyph::Absent { x, y } => (
+            x,
+            y,
+            format!(
+                "<circle cx=\"0\" cy=\"0\" r=\"5\" {} stroke-width=\"1.4\"/><path d=\"M-3.5 3.5L3.5 -3.5\" {} stroke-width=\"1.4\"/>",
+                paint(None, Some(ink)),
+                paint(None, Some(ink))
+            ),
+        ),
     };
     let _ = writeln!(
         s,
@@ -329,12 +338,11 @@ fn legend(s: &mut String, l: &Layout) {
                     glyph(s, Glyph::Shield { x: r.cx(), y: cy }, Ink::RootLine);
                 }
             }
-            Sample::Cannot | Sample::Can => {
-                let yes = *sample == Sample::Can;
-                let (fill, ink) = if yes {
-                    (Ink::Can, Ink::CanMark)
-                } else {
-                    (Ink::Cannot, Ink::CannotMark)
+            Sample::Cannot | Sample::Can | Sample::Absent => {
+                let (fill, ink) = match sample {
+                    Sample::Can => (Ink::Can, Ink::CanMark),
+                    Sample::Cannot => (Ink::Cannot, Ink::CannotMark),
+                    _ => (Ink::Panel, Ink::Muted),
                 };
                 let _ = writeln!(
                     s,
@@ -342,10 +350,11 @@ fn legend(s: &mut String, l: &Layout) {
                     rect_attrs(r),
                     paint(Some(fill), Some(ink))
                 );
-                let g = if yes {
-                    Glyph::Eye { x: r.cx(), y: cy }
-                } else {
-                    Glyph::Lock { x: r.cx(), y: cy }
+                let (x, y) = (r.cx(), cy);
+                let g = match sample {
+                    Sample::Can => Glyph::Eye { x, y },
+                    Sample::Cannot => Glyph::Lock { x, y },
+                    _ => Glyph::Absent { x, y },
                 };
                 glyph(s, g, ink);
             }

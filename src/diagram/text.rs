@@ -6,7 +6,9 @@ use std::fmt::Write as _;
 
 use crate::compare::model::{Comparison, Layer, Model};
 
-use super::layout::{can_read, entry_label, row_layer, rows, status_word};
+use crate::compare::access::Reach;
+
+use super::layout::{entry_label, reach, row_layer, rows, status_word};
 use super::svg::esc;
 use super::Note;
 
@@ -63,13 +65,13 @@ pub(crate) fn model_sentences(
     if !untr.is_empty() {
         let _ = write!(s, " Untrusted, outside the boundary: {}.", join(&untr));
     }
-    let (mut yes, mut no) = (Vec::new(), Vec::new());
+    let (mut yes, mut no, mut absent) = (Vec::new(), Vec::new(), Vec::new());
     for (i, a) in cmp.actors.iter().enumerate() {
         let name = a.name.clone();
-        if can_read(cmp, access, i, m) {
-            yes.push(name);
-        } else {
-            no.push(name);
+        match reach(cmp, access, i, m) {
+            Reach::CanRead => yes.push(name),
+            Reach::CannotRead => no.push(name),
+            Reach::NotPresent => absent.push(name),
         }
     }
     if !yes.is_empty() {
@@ -77,6 +79,13 @@ pub(crate) fn model_sentences(
     }
     if !no.is_empty() {
         let _ = write!(s, " Cannot read data in use: {}.", join(&no));
+    }
+    if !absent.is_empty() {
+        let _ = write!(
+            s,
+            " Not present (the model does not run the layer they act from): {}.",
+            join(&absent)
+        );
     }
     s
 }
@@ -190,11 +199,7 @@ pub(crate) fn html(
                 esc(from)
             );
             for (c, m) in models.iter().enumerate() {
-                let word = if can_read(cmp, access, i, m) {
-                    "Can read"
-                } else {
-                    "Cannot read"
-                };
+                let word = reach(cmp, access, i, m).word();
                 match notes.iter().find(|n| n.actor == i && n.col == c) {
                     Some(n) => {
                         let _ = write!(h, "<td>{word}<sup>{}</sup></td>", n.number);
@@ -211,10 +216,14 @@ pub(crate) fn html(
     for n in notes {
         let model = models.get(n.col).map_or("", |m| m.name.as_str());
         let actor = cmp.actors.get(n.actor).map_or("", |a| a.name.as_str());
-        let derived = if n.derived { "can" } else { "cannot" };
+        let derived = match n.derived {
+            Reach::CanRead => "this actor can read data in use",
+            Reach::CannotRead => "this actor cannot read data in use",
+            Reach::NotPresent => "this actor is not present",
+        };
         let _ = writeln!(
             h,
-            "<p class=\"td-note\"><sup>{}</sup> {}, {}: the layers alone say this actor {derived} read data in use; set explicitly because: {}</p>",
+            "<p class=\"td-note\"><sup>{}</sup> {}, {}: the layers alone say {derived}; set explicitly because: {}</p>",
             n.number,
             esc(model),
             esc(actor),

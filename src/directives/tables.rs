@@ -5,8 +5,8 @@
 
 use std::fmt::Write as _;
 
-use crate::compare::access::AccessMatrix;
-use crate::compare::model::{Comparison, Decision, HitPolicy};
+use crate::compare::access::{AccessMatrix, Reach};
+use crate::compare::model::{Comparison, Decision, HitPolicy, NO_MODEL};
 
 pub fn esc(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -27,6 +27,9 @@ fn policy_name(p: HitPolicy) -> &'static str {
 }
 
 fn model_name<'a>(cmp: &'a Comparison, id: &'a str) -> &'a str {
+    if id == NO_MODEL {
+        return "No model fits";
+    }
     cmp.model(id).map(|m| m.name.as_str()).unwrap_or(id)
 }
 
@@ -61,10 +64,11 @@ pub fn access_matrix(cmp: &Comparison, access: &AccessMatrix) -> String {
                 h.push_str("<td></td>");
                 continue;
             };
-            let (class, mark) = if cell.can_read {
-                ("td-can", "✓ Can read")
-            } else {
-                ("td-cannot", "✗ Cannot read")
+            // A mark and a word for each of the three values, never colour alone.
+            let (class, mark) = match cell.reach {
+                Reach::CanRead => ("td-can", "✓ Can read"),
+                Reach::CannotRead => ("td-cannot", "✗ Cannot read"),
+                Reach::NotPresent => ("td-absent", "– Not present"),
             };
             let _ = write!(
                 h,

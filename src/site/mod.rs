@@ -348,7 +348,7 @@ pub fn build_to(cfg: &Config, sink: &dyn Sink) -> Result<Outcome, String> {
     }
     diags.sort();
     diags.dedup();
-    let report = Report::new(&pages, &out_files, &diags, &externals, timings);
+    let report = Report::new(&pages, &out_files, &diags, &externals, timings).with_access(&data);
     let written = page_files.len() + out_files.len();
     for f in out_files {
         sink.put(f)?;

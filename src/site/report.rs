@@ -5,6 +5,7 @@ use std::collections::BTreeSet;
 use serde::Serialize;
 
 use super::Page;
+use crate::compare::access::Access;
 use crate::error::Diagnostic;
 use crate::output::OutputFile;
 
@@ -18,6 +19,17 @@ pub struct Report {
     pub errors: Vec<Diagnostic>,
     /// Stage name and milliseconds, in pipeline order.
     pub timings_ms: Vec<(String, f64)>,
+    /// Who can read data in use, per comparison file (three values: `can_read`,
+    /// `cannot_read`, `not_present`; an override keeps its reason).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub access: Vec<AccessReport>,
+}
+
+/// One comparison file's access matrix, cell by cell in actor-major file order.
+#[derive(Debug, Clone, Serialize)]
+pub struct AccessReport {
+    pub source: String,
+    pub cells: Vec<Access>,
 }
 
 impl Report {
@@ -41,6 +53,20 @@ impl Report {
             warnings: diags.iter().filter(|d| !d.is_error()).cloned().collect(),
             errors: diags.iter().filter(|d| d.is_error()).cloned().collect(),
             timings_ms: timings,
+            access: Vec::new(),
         }
+    }
+
+    /// Adds the access matrix of every comparison file.
+    pub fn with_access(mut self, data: &super::data::Data) -> Report {
+        self.access = data
+            .comparisons
+            .values()
+            .map(|(cmp, matrix)| AccessReport {
+                source: cmp.path.clone(),
+                cells: matrix.cells.iter().flatten().cloned().collect(),
+            })
+            .collect();
+        self
     }
 }
