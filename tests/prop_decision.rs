@@ -2,12 +2,16 @@
 //! partitions one input's answers, every leaf is a rule, so the table is complete and its
 //! rules are disjoint by construction. Then: no gap and no overlap is reported; removing
 //! one rule reports a gap whose witness that rule matched; under hit policy U, an added
-//! rule that overlaps an existing one is reported with both rule ids.
+//! rule that overlaps an existing one is reported with both rule ids. With `fits` on the
+//! models (and an extra rule, so the hit policy matters), enumeration and the symbolic
+//! search report the same misfits, and those are exactly what evaluating every
+//! combination finds, each with the smallest witness.
 
 use std::collections::BTreeMap;
 
 use proptest::prelude::*;
-use trustdoc::compare::model::{Comparison, Decision, HitPolicy, Input, Pos, Rule};
+use trustdoc::compare::fits::{misfits, Method};
+use trustdoc::compare::model::{Comparison, Decision, Fit, HitPolicy, Input, Model, Pos, Rule};
 use trustdoc::compare::{analyze, evaluate};
 use trustdoc::error::Diagnostic;
 
@@ -267,5 +271,139 @@ proptest! {
             .collect();
         prop_assert!(matches(&base, &witness) && matches(&extra, &witness), "witness {:?}", witness);
         prop_assert!(diags.iter().all(|x| x.kind != "decision-gap"), "{:?}", diags);
+    }
+}
+
+/// Models `m0` and `m1`; each fits a random non-empty subset of one input's answers.
+fn models(radix: &[usize], bytes: &[u8]) -> Vec<Model> {
+    (0..2)
+        .map(|m| {
+            let pick = |k: usize| bytes.get(k).copied().unwrap_or(0) as usize;
+            let input = pick(3 * m) % radix.len();
+            let n = radix[input];
+            let mask = 1 + pick(3 * m + 1) % ((1 << n) - 1);
+            let answers: Vec<String> = (0..n)
+                .filter(|a| mask & (1 << a) != 0)
+                .map(answer)
+                .collect();
+            Model {
+                id: format!("m{m}"),
+                name: format!("M{m}"),
+                deployment: String::new(),
+                technologies: Vec::new(),
+                isolation_unit: String::new(),
+                code_changes: String::new(),
+                attestation: String::new(),
+                memory: String::new(),
+                stack: Vec::new(),
+                access_override: Vec::new(),
+                fits: vec![Fit {
+                    input: input_id(input),
+                    answers,
+                    pos: Pos::default(),
+                }],
+                pos: Pos::default(),
+            }
+        })
+        .collect()
+}
+
+/// What evaluating every combination says: per (rule, input), the unserved answers in
+/// answer order and the first combination (in answer order) where the rule is chosen.
+fn misfit_oracle(cmp: &Comparison, radix: &[usize]) -> Vec<String> {
+    let d = cmp.decision.as_ref().expect("decision");
+    let mut found: BTreeMap<(usize, usize), (Vec<usize>, String)> = BTreeMap::new();
+    for combo in combinations(radix) {
+        for rule in evaluate(d, &combo) {
+            let r = d
+                .rules
+                .iter()
+                .position(|x| std::ptr::eq(x, rule))
+                .expect("rule");
+            let Some(model) = cmp.models.iter().find(|m| m.id == rule.then) else {
+                continue;
+            };
+            for f in &model.fits {
+                let i = d
+                    .inputs
+                    .iter()
+                    .position(|x| x.id == f.input)
+                    .expect("input");
+                let given = &combo[&f.input];
+                if f.answers.contains(given) || f.answers.len() == radix[i] {
+                    continue;
+                }
+                let a = d.inputs[i]
+                    .answers
+                    .iter()
+                    .position(|x| x == given)
+                    .expect("answer");
+                let text: Vec<String> = d
+                    .inputs
+                    .iter()
+                    .map(|x| format!("{}={}", x.id, combo[&x.id]))
+                    .collect();
+                let e = found
+                    .entry((r, i))
+                    .or_insert_with(|| (Vec::new(), text.join(", ")));
+                if !e.0.contains(&a) {
+                    e.0.push(a);
+                }
+            }
+        }
+    }
+    found
+        .into_iter()
+        .map(|((r, i), (mut answers, witness))| {
+            answers.sort_unstable();
+            let rule = &d.rules[r];
+            let input = &d.inputs[i];
+            let fit = cmp.models.iter().find(|m| m.id == rule.then).and_then(|m| m.fits.first()).map(|f| f.answers.join(", ")).unwrap_or_default();
+            let bad: Vec<&str> = answers.iter().map(|&a| input.answers[a].as_str()).collect();
+            format!(
+                "models.toml:{}:1: error: rule {} recommends {m} for {}={}, which {m} does not fit (fits {} = {fit}); witness: {witness}",
+                rule.pos.line, rule.id, input.id, bad.join("|"), input.id, m = rule.then
+            )
+        })
+        .collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    #[test]
+    fn misfits_match_evaluation_by_both_methods(
+        seed in table_seed(),
+        policy in policy(),
+        fit_bytes in prop::collection::vec(any::<u8>(), 6),
+        extra_at in any::<usize>(),
+        swap_priority in any::<bool>(),
+    ) {
+        let rules = build(&seed);
+        let mut d = decision(&seed.0, &rules, policy);
+        // One more rule, overlapping others, so first/priority/collect differ.
+        let mut extra = d.rules[extra_at % d.rules.len()].clone();
+        extra.id = "X".into();
+        extra.when.pop_first();
+        extra.then = if fit_bytes[5] % 2 == 0 { "m0".into() } else { "m1".into() };
+        let at = extra_at % (d.rules.len() + 1);
+        d.rules.insert(at, extra);
+        for (n, r) in d.rules.iter_mut().enumerate() {
+            r.pos = Pos { line: n + 2, col: 1 };
+        }
+        d.priority = if swap_priority { vec!["m1".into(), "m0".into()] } else { vec!["m0".into(), "m1".into()] };
+        let mut cmp = comparison(d);
+        cmp.models = models(&seed.0, &fit_bytes);
+        let shown = |m: Method| -> Vec<String> { misfits(&cmp, m).iter().map(ToString::to_string).collect() };
+        let enumerated = shown(Method::Enumerate);
+        prop_assert_eq!(&enumerated, &shown(Method::Symbolic));
+        let expected = misfit_oracle(&cmp, &seed.0);
+        if expected.len() <= 20 {
+            prop_assert_eq!(&enumerated, &expected);
+        } else {
+            prop_assert_eq!(&enumerated[..20], &expected[..20]);
+            let more = format!("and {} more misfits", expected.len() - 20);
+            prop_assert!(enumerated[20].contains(&more), "{}", enumerated[20]);
+        }
     }
 }
