@@ -574,9 +574,66 @@
     return index === -1 ? list.length : index;
   }
 
+  /* A rule whose `then` is "none" says, by design, that no model fits. */
+  var NO_MODEL = "none";
+
   function modelName(data, id) {
     var models = data.models || {};
-    return Object.prototype.hasOwnProperty.call(models, id) ? String(models[id]) : String(id);
+    if (Object.prototype.hasOwnProperty.call(models, id)) {
+      return String(models[id]);
+    }
+    return id === NO_MODEL ? "no model" : String(id);
+  }
+
+  function answerLabel(answer) {
+    return String(answer).replace(/_/g, " ");
+  }
+
+  function namesOf(data, ids) {
+    return ids.map(function (id) {
+      return modelName(data, id);
+    }).join(", ");
+  }
+
+  /* One line per answered question, in question order: which outcomes that answer
+   * ruled out among those still possible before it, and how many remain. */
+  function narrowing(data, answers) {
+    var lines = [];
+    var partial = {};
+    var before = evaluate(data, partial).possible;
+    asList(data.inputs).forEach(function (input) {
+      if (!Object.prototype.hasOwnProperty.call(answers, input.id)) {
+        return;
+      }
+      partial[input.id] = answers[input.id];
+      var after = evaluate(data, partial).possible;
+      var removed = before.filter(function (id) {
+        return after.indexOf(id) === -1;
+      });
+      var line = String(input.question) + " " + answerLabel(answers[input.id]) + ": ";
+      if (removed.length > 0) {
+        line += "rules out " + namesOf(data, removed);
+      } else {
+        line += "rules out nothing further";
+      }
+      line += after.length === 1 ? "; 1 option left." : "; " + after.length + " options left.";
+      lines.push(line);
+      before = after;
+    });
+    return lines;
+  }
+
+  function appendNarrowing(output, data, answers) {
+    var lines = narrowing(data, answers);
+    if (lines.length === 0) {
+      return;
+    }
+    output.appendChild(el("span", { class: "td-guide-detail" }, "How your answers narrowed the choice:"));
+    var list = el("span", { class: "td-guide-list td-guide-why" });
+    lines.forEach(function (line) {
+      list.appendChild(el("span", { class: "td-guide-item" }, line));
+    });
+    output.appendChild(list);
   }
 
   function uniqueOutputs(rules) {
@@ -714,10 +771,11 @@
     }
     if (r.done && !collect) {
       var hit = r.hits[0];
-      var verdict = el("span", { class: "td-guide-verdict" }, "Recommended: ");
-      verdict.appendChild(el("strong", null, modelName(data, hit.model)));
+      var none = hit.model === NO_MODEL;
+      var verdict = el("span", { class: "td-guide-verdict" }, none ? "" : "Recommended: ");
+      verdict.appendChild(el("strong", null, none ? "No model fits these answers." : modelName(data, hit.model)));
       output.appendChild(verdict);
-      var why = "Chosen by " + ruleLabel(hit.rule);
+      var why = (none ? "Said so by " : "Chosen by ") + ruleLabel(hit.rule);
       if (r.policy === "F") {
         why += ", the first rule that matches";
       } else if (r.policy === "P") {
@@ -730,6 +788,7 @@
       if (answeredCount < questionCount) {
         output.appendChild(el("span", { class: "td-guide-detail" }, "The remaining questions do not change this."));
       }
+      appendNarrowing(output, data, answers);
       return;
     }
     if (collect && r.hits.length > 0) {
@@ -747,6 +806,7 @@
       });
       output.appendChild(list);
       if (r.done) {
+        appendNarrowing(output, data, answers);
         return;
       }
     }
@@ -846,4 +906,5 @@
 
   /* Exposed for tests run in a browser; not an API. */
   window.trustdocEvaluateGuide = evaluate;
+  window.trustdocNarrowGuide = narrowing;
 })();
