@@ -171,3 +171,67 @@ fn bundled_site_builds() {
     assert!(pages >= 8, "at least 8 pages, got {pages}");
     drop(s);
 }
+
+/// Access has three values everywhere it is shown: an actor whose layer a model does not
+/// run is "not present" (not "cannot read") in the access matrix, the diagram's actor
+/// lanes (with its own mark), the text equivalent and the JSON report; an override keeps
+/// its reason. The bundled site builds with `--strict`.
+#[test]
+fn bundled_site_shows_three_valued_access_and_builds_strict() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = tempfile::tempdir().expect("tmp");
+    let report = out.path().join("report.json");
+    let r = std::process::Command::new(env!("CARGO_BIN_EXE_trustdoc"))
+        .args(["build", "--strict", "--root"])
+        .arg(root)
+        .arg("--output")
+        .arg(out.path().join("public"))
+        .arg("--report")
+        .arg(&report)
+        .output()
+        .expect("run");
+    assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+    let page = std::fs::read_to_string(
+        out.path()
+            .join("public/compare-security-boundaries/index.html"),
+    )
+    .expect("page");
+
+    // The matrix: the cluster administrator row, a word and a mark per cell.
+    let matrix = &page[page.find("td-access-matrix").expect("matrix")..];
+    let row = &matrix[matrix.find("Cluster administrator").expect("row")..];
+    let row = &row[..row.find("</tr>").expect("row end")];
+    assert_eq!(row.matches("– Not present").count(), 3, "{row}");
+    assert_eq!(row.matches("✗ Cannot read").count(), 1, "{row}");
+    assert!(page.contains("Overrides what the stack implies: Nobody logs in to the pod VM"));
+
+    // The diagram: a "Not present" pill with the crossed-circle mark, and its legend entry.
+    assert!(page.contains(">Not present</tspan>") || page.contains(">Not present</text>"));
+    assert!(page.contains("<path d=\"M-3.5 3.5L3.5 -3.5\""));
+    assert!(page.contains("Not present: the model does not run that layer"));
+    // The text equivalent: a sentence and the access table.
+    assert!(page.contains(
+        "Not present (the model does not run the layer they act from): Cluster administrator."
+    ));
+    assert!(page.contains("<tr><th scope=\"row\">Cluster administrator (Kubelet, Kata shim, control plane)</th><td>Not present</td>"));
+
+    // The report: every cell with its three-valued answer; the override keeps its reason.
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&report).expect("report")).expect("json");
+    let cells = json["access"][0]["cells"].as_array().expect("cells");
+    let cell = |actor: &str, model: &str| {
+        cells
+            .iter()
+            .find(|c| c["actor"] == actor && c["model"] == model)
+            .unwrap_or_else(|| panic!("{actor} x {model}"))
+    };
+    assert_eq!(cell("cluster_admin", "cvm-sev-snp")["reach"], "not_present");
+    assert_eq!(cell("cluster_admin", "coco-aks")["reach"], "cannot_read");
+    assert_eq!(cell("host_admin", "cvm-tdx")["reach"], "cannot_read");
+    let guest = cell("guest_admin", "coco-aks");
+    assert_eq!(guest["reach"], "cannot_read");
+    assert_eq!(guest["derived"], "can_read");
+    assert!(guest["override_reason"]
+        .as_str()
+        .is_some_and(|r| r.starts_with("Nobody logs in")));
+}
