@@ -252,16 +252,18 @@ pub(crate) fn report(file: &str, d: &Decision, f: &Findings) -> Vec<Diagnostic> 
     }
 
     if f.incomplete {
-        let msg = format!("the decision table is too large to check completely; gaps and overlaps may be missing from this report {context}");
-        out.push(Diagnostic::warning(
-            file,
-            d.pos.line,
-            d.pos.col,
-            "decision-analysis",
-            msg,
-        ));
+        out.push(incomplete(file, d, "gaps and overlaps"));
     }
     out
+}
+
+/// The warning for an analysis that reached its work limit: `what` may be missing.
+pub(crate) fn incomplete(file: &str, d: &Decision, what: &str) -> Diagnostic {
+    let msg = format!(
+        "the decision table is too large to check completely; {what} may be missing from this report (decision {}, hit policy {:?})",
+        d.id, d.hit_policy
+    );
+    Diagnostic::warning(file, d.pos.line, d.pos.col, "decision-analysis", msg)
 }
 
 #[cfg(test)]

@@ -11,7 +11,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::coverage::{Table, ENUMERATION_LIMIT, MAX_INPUTS};
-use super::decision::combo_text;
+use super::decision::{combo_text, incomplete as incomplete_warning};
 use super::did_you_mean;
 use super::model::{Comparison, Decision, HitPolicy, NO_MODEL};
 use crate::error::Diagnostic;
@@ -403,13 +403,10 @@ fn report(cmp: &Comparison, d: &Decision, found: Option<(Vec<Misfit>, bool)>) ->
         ));
     }
     if incomplete {
-        let msg = format!("the decision table is too large to check against the models' fits completely; misfits may be missing from this report {context}");
-        out.push(Diagnostic::warning(
+        out.push(incomplete_warning(
             &cmp.path,
-            d.pos.line,
-            d.pos.col,
-            "decision-analysis",
-            msg,
+            d,
+            "misfits against the models' fits",
         ));
     }
     out

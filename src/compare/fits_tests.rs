@@ -148,16 +148,21 @@ fn misfit(line: usize, rule: &str, witness: &str) -> String {
     )
 }
 
+/// Checks a table's misfits: `expected` lists (rule id, witness) in report order.
+fn expect(policy: &str, priority: &str, rules: &str, expected: &[(&str, &str)]) {
+    let src = table(policy, priority, rules);
+    let want: Vec<String> = expected
+        .iter()
+        .map(|(rule, witness)| misfit(line_of(&src, &format!("id = \"{rule}\"")), rule, witness))
+        .collect();
+    assert_eq!(misfit_messages(&src), want, "{policy} {priority}");
+}
+
 #[test]
 fn unique_policy_reports_the_rule_with_its_witness() {
     let rules = r#"  { id = "A", when = { code = "none" }, then = "x" },
   { id = "B", when = { code = "change" }, then = "y" },"#;
-    let src = table("U", "", rules);
-    let line = line_of(&src, "id = \"A\"");
-    assert_eq!(
-        misfit_messages(&src),
-        [misfit(line, "A", "code=none, cpu=intel")]
-    );
+    expect("U", "", rules, &[("A", "code=none, cpu=intel")]);
 }
 
 #[test]
@@ -165,16 +170,11 @@ fn first_policy_checks_only_where_the_rule_is_chosen() {
     // B is chosen only where A does not match: code=change.
     let rules = r#"  { id = "A", when = { code = "none" }, then = "y" },
   { id = "B", then = "x" },"#;
-    let src = table("F", "", rules);
-    let line = line_of(&src, "id = \"B\"");
-    assert_eq!(
-        misfit_messages(&src),
-        [misfit(line, "B", "code=change, cpu=intel")]
-    );
+    expect("F", "", rules, &[("B", "code=change, cpu=intel")]);
     // A rule that earlier rules hide for every Intel answer is no misfit.
     let hidden = r#"  { id = "A", when = { cpu = "intel" }, then = "y" },
   { id = "B", then = "x" },"#;
-    assert!(misfit_messages(&table("F", "", hidden)).is_empty());
+    expect("F", "", hidden, &[]);
 }
 
 #[test]
@@ -182,17 +182,18 @@ fn priority_policy_checks_the_highest_ranked_match() {
     // Rule order says A, priority says B (y ranks first) wherever both match.
     let rules = r#"  { id = "A", then = "x" },
   { id = "B", when = { code = "none" }, then = "y" },"#;
-    let src = table("P", r#"priority = ["y", "x"]"#, rules);
-    let line = line_of(&src, "id = \"A\"");
-    assert_eq!(
-        misfit_messages(&src),
-        [misfit(line, "A", "code=change, cpu=intel")]
+    expect(
+        "P",
+        r#"priority = ["y", "x"]"#,
+        rules,
+        &[("A", "code=change, cpu=intel")],
     );
     // With x ranked first, A wins everywhere, so its smallest witness has code=none.
-    let src = table("P", r#"priority = ["x", "y"]"#, rules);
-    assert_eq!(
-        misfit_messages(&src),
-        [misfit(line, "A", "code=none, cpu=intel")]
+    expect(
+        "P",
+        r#"priority = ["x", "y"]"#,
+        rules,
+        &[("A", "code=none, cpu=intel")],
     );
 }
 
@@ -202,18 +203,22 @@ fn multi_hit_policies_check_every_matching_rule() {
     let rules = r#"  { id = "A", when = { code = "none" }, then = "x" },
   { id = "B", then = "x" },"#;
     for policy in ["C", "R"] {
-        let src = table(policy, "", rules);
-        let a = line_of(&src, "id = \"A\"");
-        let b = line_of(&src, "id = \"B\"");
-        assert_eq!(
-            misfit_messages(&src),
-            [
-                misfit(a, "A", "code=none, cpu=intel"),
-                misfit(b, "B", "code=none, cpu=intel")
-            ],
-            "{policy}"
+        expect(
+            policy,
+            "",
+            rules,
+            &[("A", "code=none, cpu=intel"), ("B", "code=none, cpu=intel")],
         );
     }
+    expect(
+        "F",
+        "",
+        rules,
+        &[
+            ("A", "code=none, cpu=intel"),
+            ("B", "code=change, cpu=intel"),
+        ],
+    );
 }
 
 #[test]
