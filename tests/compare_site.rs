@@ -179,18 +179,8 @@ fn bundled_site_builds() {
 #[test]
 fn bundled_site_shows_three_valued_access_and_builds_strict() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let out = tempfile::tempdir().expect("tmp");
-    let report = out.path().join("report.json");
-    let r = std::process::Command::new(env!("CARGO_BIN_EXE_trustdoc"))
-        .args(["build", "--strict", "--root"])
-        .arg(root)
-        .arg("--output")
-        .arg(out.path().join("public"))
-        .arg("--report")
-        .arg(&report)
-        .output()
-        .expect("run");
-    assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+    let (code, stderr, json, out) = common::build_with_report(root, &["--strict"]);
+    assert_eq!(code, 0, "{stderr}");
     let page = std::fs::read_to_string(
         out.path()
             .join("public/compare-security-boundaries/index.html"),
@@ -216,8 +206,6 @@ fn bundled_site_shows_three_valued_access_and_builds_strict() {
     assert!(page.contains("<tr><th scope=\"row\">Cluster administrator (Kubelet, Kata shim, control plane)</th><td>Not present</td>"));
 
     // The report: every cell with its three-valued answer; the override keeps its reason.
-    let json: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&report).expect("report")).expect("json");
     let cells = json["access"][0]["cells"].as_array().expect("cells");
     let cell = |actor: &str, model: &str| {
         cells

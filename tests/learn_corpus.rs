@@ -3,7 +3,9 @@
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+
+mod common;
+use common::build_with_report as build;
 
 fn corpus() -> Option<PathBuf> {
     let p =
@@ -14,30 +16,6 @@ fn corpus() -> Option<PathBuf> {
         eprintln!("skipped: ../shared/corpus/azure-confidential-computing is not present");
         None
     }
-}
-
-fn build(root: &Path, extra: &[&str]) -> (i32, String, serde_json::Value, tempfile::TempDir) {
-    let out = tempfile::tempdir().expect("tmp");
-    let report = out.path().join("report.json");
-    let r = Command::new(env!("CARGO_BIN_EXE_trustdoc"))
-        .args(["build", "--quiet", "--root"])
-        .arg(root)
-        .arg("--output")
-        .arg(out.path().join("public"))
-        .arg("--report")
-        .arg(&report)
-        .args(extra)
-        .output()
-        .expect("run");
-    let json = std::fs::read_to_string(&report)
-        .map(|t| serde_json::from_str(&t).expect("json"))
-        .unwrap_or(serde_json::Value::Null);
-    (
-        r.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&r.stderr).into_owned(),
-        json,
-        out,
-    )
 }
 
 /// Visible text of a page: without <pre>/<code> blocks, <script>/<style>, and tags.

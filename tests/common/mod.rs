@@ -170,3 +170,32 @@ pub fn assert_no_sentinel(dir: &Path) {
         );
     }
 }
+
+/// Builds `root` with the real binary and `--report`: exit code, stderr, the parsed
+/// report (null when none was written) and the output folder (kept alive by the caller).
+pub fn build_with_report(
+    root: &Path,
+    extra: &[&str],
+) -> (i32, String, serde_json::Value, tempfile::TempDir) {
+    let out = tempfile::tempdir().expect("tmp");
+    let report = out.path().join("report.json");
+    let r = Command::new(env!("CARGO_BIN_EXE_trustdoc"))
+        .args(["build", "--quiet", "--root"])
+        .arg(root)
+        .arg("--output")
+        .arg(out.path().join("public"))
+        .arg("--report")
+        .arg(&report)
+        .args(extra)
+        .output()
+        .expect("run");
+    let json = std::fs::read_to_string(&report)
+        .map(|t| serde_json::from_str(&t).expect("json"))
+        .unwrap_or(serde_json::Value::Null);
+    (
+        r.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&r.stderr).into_owned(),
+        json,
+        out,
+    )
+}
