@@ -1,32 +1,13 @@
 // The decision guide explains itself: with JavaScript, the recommended model comes with the
 // rule that chose it, the rule's note and one line per question on how the answer narrowed
 // the choice; a rule that recommends no model says so; without JavaScript the decision
-// table is the answer. Runs against the bundled site and a small fixture site.
+// table is the answer. Runs against the bundled site and the small site in guide-fixture/.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO, buildSite, serveDir, launch } from './lib.mjs';
-
-const NONE_DATA = `schema = "trustdoc-comparison/1"
-id = "tiny"
-title = "Tiny"
-layer = [{ id = "hw", order = 1, name = "HW" }, { id = "os", order = 2, name = "OS" }]
-[[model]]
-id = "amd-vm"
-name = "AMD VM"
-stack = [{ layer = "hw", trust = "root" }, { layer = "os", trust = "protected" }]
-fits = { cpu = "amd" }
-[decision]
-id = "pick"
-hit_policy = "U"
-inputs = [{ id = "cpu", question = "Which CPU?", answers = ["amd", "intel"] }]
-rules = [
-  { id = "A", when = { cpu = "amd" }, then = "amd-vm" },
-  { id = "N", when = { cpu = "intel" }, then = "none", note = "Nothing in this table runs on Intel" },
-]
-`;
 
 let browser;
 let bundled;
@@ -41,18 +22,11 @@ function temp(name) {
 
 before(async () => {
   const out = temp('bundled');
-  buildSite(REPO, out);
+  buildSite(REPO, out, ['--strict']);
   bundled = await serveDir(out);
 
-  const root = temp('fixture');
-  mkdirSync(join(root, 'content'));
-  writeFileSync(join(root, 'trustdoc.toml'), 'title = "T"\n');
-  writeFileSync(join(root, 'content', 'index.md'), '# Home\n');
-  writeFileSync(join(root, 'content', 'tiny.toml'), NONE_DATA);
-  writeFileSync(join(root, 'content', 'pick.md'),
-    '# Pick\n\n:::decision-guide source="tiny.toml":::\n\n:::decision-table source="tiny.toml":::\n');
-  const fixtureOut = join(root, 'out');
-  buildSite(root, fixtureOut, ['--strict']);
+  const fixtureOut = temp('fixture');
+  buildSite(join(import.meta.dirname, 'guide-fixture'), fixtureOut, ['--strict']);
   fixture = await serveDir(fixtureOut);
   browser = await launch();
 });
