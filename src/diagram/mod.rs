@@ -166,17 +166,24 @@ impl Sketch {
         opts: &DiagramOptions,
         previous: &(dyn Fn(f32) -> Option<Vec<u8>> + Sync),
     ) -> Result<DiagramFiles, String> {
+        const SCALES: [f32; 2] = [1.0, 2.0];
         let svg = self.render(opts).svg_standalone;
-        let kept = |scale: f32| previous(scale).filter(|png| is_rendering_of(png, &svg, scale));
-        let (png1, png2) = match (kept(1.0), kept(2.0)) {
-            (Some(a), Some(b)) => (a, b),
-            _ => {
-                let mut pngs = rasterize_scales(&svg, &[1.0, 2.0])?.into_iter();
-                let (Some(a), Some(b)) = (pngs.next(), pngs.next()) else {
-                    return Err("the renderer returned fewer images than asked".into());
-                };
-                (a, b)
-            }
+        let kept =
+            SCALES.map(|scale| previous(scale).filter(|png| is_rendering_of(png, &svg, scale)));
+        let missing: Vec<f32> = SCALES
+            .iter()
+            .zip(&kept)
+            .filter(|(_, k)| k.is_none())
+            .map(|(&scale, _)| scale)
+            .collect();
+        let mut drawn = if missing.is_empty() {
+            Vec::new()
+        } else {
+            rasterize_scales(&svg, &missing)?
+        }
+        .into_iter();
+        let [Some(png1), Some(png2)] = kept.map(|k| k.or_else(|| drawn.next())) else {
+            return Err("the renderer returned fewer images than asked".into());
         };
         Ok(DiagramFiles { svg, png1, png2 })
     }

@@ -301,7 +301,7 @@ fn id_prefix_is_made_safe() {
     assert_eq!(safe_prefix("page 1#fig"), "page-1-fig");
     assert_eq!(safe_prefix("9x"), "td9x");
     assert_eq!(safe_prefix(""), "td");
-    assert_eq!(superscript(12), "¹²");
+    assert_eq!(facts::superscript(12), "¹²");
 }
 
 #[test]
