@@ -1,20 +1,16 @@
 //! Diagram stage of the bundled site: every diagram of `content/deployment-models.toml`
-//! (all models side by side and each model alone) drawn as SVG and rasterised to PNG at
-//! 1x and 2x, in parallel as a build does it. Also the parts on their own, for profiling.
-//!
-//! The cold case gives each sample a new cache of shape coverage and glyph masks, so it
-//! pays for filling both as a build does. A rebuild keeps the PNGs of
-//! diagrams whose SVG did not change; that case is measured too. Rasterising one
-//! diagram already uses every core (its image is drawn and compressed in segments), so
-//! "one diagram at a time" is not a single-thread figure; `RAYON_NUM_THREADS=1` gives
-//! that.
+//! (all models side by side and each model alone) laid out, written as SVG and drawn by
+//! resvg as PNG at 1x and 2x, in parallel as a build does it. Also the parts on their
+//! own, for profiling. A rebuild keeps the PNGs of diagrams whose SVG did not change;
+//! that case is measured too. One diagram draws its two scales in parallel, so "one
+//! diagram at a time" is not a single-thread figure; `RAYON_NUM_THREADS=1` gives that.
 //!
 //!     cargo bench --bench diagrams
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use rayon::prelude::*;
 use trustdoc::compare::{self, access::AccessMatrix, model::Comparison};
-use trustdoc::diagram::{self, DiagramOptions, RasterCache, Show};
+use trustdoc::diagram::{self, DiagramOptions, Show, Sketch};
 
 fn bundled() -> (Comparison, AccessMatrix) {
     let path = concat!(
@@ -35,6 +31,19 @@ fn shows(cmp: &Comparison) -> Vec<Show<'_>> {
         .collect()
 }
 
+/// Lays out and writes one diagram's files, as a build does.
+fn files(
+    cmp: &Comparison,
+    access: &AccessMatrix,
+    show: Show,
+    opts: &DiagramOptions,
+    previous: &(dyn Fn(f32) -> Option<Vec<u8>> + Sync),
+) -> diagram::DiagramFiles {
+    Sketch::new(cmp, access, show)
+        .and_then(|s| s.files(opts, previous))
+        .expect("renders")
+}
+
 fn bench(c: &mut Criterion) {
     let (cmp, access) = bundled();
     let opts = DiagramOptions {
@@ -44,14 +53,9 @@ fn bench(c: &mut Criterion) {
     let shows = shows(&cmp);
     c.bench_function("all diagrams: svg + png 1x + 2x (parallel)", |b| {
         b.iter(|| {
-            // A new cache of shape coverage and glyph masks, as each build has.
-            let cache = RasterCache::default();
             let out: Vec<_> = shows
                 .par_iter()
-                .map(|&s| {
-                    diagram::render_files(&cmp, &access, s, &opts, &|_| None, &cache)
-                        .expect("renders")
-                })
+                .map(|&s| files(&cmp, &access, s, &opts, &|_| None))
                 .collect();
             out
         })
@@ -60,16 +64,12 @@ fn bench(c: &mut Criterion) {
     // kept PNGs checked against them.
     let earlier: Vec<_> = shows
         .iter()
-        .map(|&s| {
-            diagram::render_files(&cmp, &access, s, &opts, &|_| None, &RasterCache::default())
-                .expect("renders")
-        })
+        .map(|&s| files(&cmp, &access, s, &opts, &|_| None))
         .collect();
     c.bench_function(
         "all diagrams, rebuild keeping unchanged PNGs (parallel)",
         |b| {
             b.iter(|| {
-                let cache = RasterCache::default();
                 let out: Vec<_> = shows
                     .par_iter()
                     .zip(earlier.par_iter())
@@ -81,8 +81,7 @@ fn bench(c: &mut Criterion) {
                                 e.png2.clone()
                             })
                         };
-                        diagram::render_files(&cmp, &access, s, &opts, &previous, &cache)
-                            .expect("renders")
+                        files(&cmp, &access, s, &opts, &previous)
                     })
                     .collect();
                 out

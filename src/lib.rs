@@ -4,6 +4,7 @@
 //!
 //! Pipeline: config -> load -> parse -> resolve -> render -> write.
 
+#![forbid(unsafe_code)]
 // Bad input must never panic: outside tests, every fallible value is handled.
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 

@@ -180,6 +180,20 @@ pub fn write(out_dir: &Path, files: &[OutputFile]) -> Result<(), String> {
     staging.commit()
 }
 
+/// The bytes the previous build wrote at `rel` under `out_dir`, for work a rebuild may
+/// keep: a regular file (not a symbolic link) of at most 64 MB, or nothing.
+pub fn previous_file(out_dir: &Path, rel: &str) -> Option<Vec<u8>> {
+    if !safe_relative(rel) {
+        return None;
+    }
+    let path = out_dir.join(rel);
+    let meta = fs::symlink_metadata(&path).ok()?;
+    if !meta.is_file() || meta.len() > 64 << 20 {
+        return None;
+    }
+    fs::read(path).ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -22,8 +22,6 @@ const ENUMERATION_WORK_LIMIT: u64 = 50_000_000;
 const SYMBOLIC_WORK_LIMIT: u64 = 5_000_000;
 /// Overlapping pairs kept; past this the findings are marked incomplete (bounded memory).
 const MAX_OVERLAPS: usize = 100_000;
-/// Gap regions kept for reporting.
-pub(crate) const MAX_GAP_REGIONS: usize = 20;
 
 /// Decisions with more inputs than this are not analysed (the symbolic search recurses
 /// once per input; no real questionnaire comes close).
@@ -140,7 +138,7 @@ pub(crate) struct Overlap {
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub(crate) struct Findings {
-    /// The first `MAX_GAP_REGIONS` gap regions, in answer order.
+    /// The first `region::MAX_GAP_REGIONS` gap regions, in answer order.
     pub(crate) gaps: Vec<Region>,
     /// How many gap regions there are in all.
     pub(crate) gap_regions: u64,

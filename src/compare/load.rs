@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use super::model::*;
-use super::suggest;
+use super::names::suggest;
 use super::tree::{Entry, Node, Value};
 use crate::error::Diagnostic;
 

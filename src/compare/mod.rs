@@ -13,6 +13,7 @@ pub mod decision;
 pub mod fits;
 mod load;
 pub mod model;
+mod names;
 mod region;
 pub(crate) mod tree;
 mod validate;
@@ -23,9 +24,8 @@ mod tests;
 use crate::error::Diagnostic;
 
 pub use decision::{analyze, evaluate};
-
-/// The schema versions this build reads.
-pub const SUPPORTED_SCHEMAS: &[&str] = &["trustdoc-comparison/1"];
+pub(crate) use names::suggest;
+pub use names::SUPPORTED_SCHEMAS;
 
 /// The prefix every comparison schema name shares; `sniff` accepts any version so an
 /// unsupported one is reported instead of the file being silently skipped.
@@ -131,33 +131,4 @@ pub fn check(
             (Some(cmp), diags)
         }
     }
-}
-
-/// The closest candidate to a misspelt name, for "did you mean" hints.
-pub(crate) fn suggest<'a>(
-    word: &str,
-    candidates: impl IntoIterator<Item = &'a str>,
-) -> Option<&'a str> {
-    let mut best: Option<(f64, &str)> = None;
-    for c in candidates {
-        if c == word {
-            continue;
-        }
-        let score = strsim::normalized_damerau_levenshtein(&word.to_lowercase(), &c.to_lowercase());
-        let close = score >= 0.6 || strsim::damerau_levenshtein(word, c) <= 1;
-        if close && best.is_none_or(|(b, _)| score > b) {
-            best = Some((score, c));
-        }
-    }
-    best.map(|(_, c)| c)
-}
-
-/// `; did you mean "X"?` or nothing.
-pub(crate) fn did_you_mean<'a>(
-    word: &str,
-    candidates: impl IntoIterator<Item = &'a str>,
-) -> String {
-    suggest(word, candidates)
-        .map(|s| format!("; did you mean \"{s}\"?"))
-        .unwrap_or_default()
 }

@@ -5,7 +5,8 @@
 
 use std::collections::HashMap;
 
-use super::coverage::MAX_GAP_REGIONS;
+/// Gap regions kept for reporting.
+pub(crate) const MAX_GAP_REGIONS: usize = 20;
 
 /// A set of combinations: one answer set per input (all answers = any).
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use super::access::{derived_access, Reach};
 use super::model::*;
-use super::{did_you_mean, SUPPORTED_SCHEMAS};
+use super::names::{did_you_mean, SUPPORTED_SCHEMAS};
 use crate::error::Diagnostic;
 
 struct V<'a> {

@@ -4,9 +4,11 @@
 
 use crate::compare::model::{Comparison, Layer, Model, StackEntry, Trust};
 
+use super::facts::{entry_label, row_layer, status_word};
 use super::font::Fonts;
-use super::geom::{place, Anchor, Glyph, Label, Para, Rect, GLYPH};
-use super::layout::{entry_label, row_layer, status_word, Layout, Plain, LABEL, SMALL, SMALL_BOLD};
+use super::geom::{
+    place, Anchor, Glyph, Label, Para, Plain, Rect, GLYPH, LABEL, SMALL, SMALL_BOLD,
+};
 use super::palette::Ink;
 
 const BOX_PAD_X: f32 = 12.0;
@@ -18,6 +20,15 @@ const TB_M: f32 = 6.0;
 const TAB_H: f32 = 16.0;
 /// Room above a protected inset for its outline and the tab straddling it.
 const TB_TOP: f32 = TB_M + TAB_H / 2.0 + 2.0;
+
+/// What the cells of a layout draw, in painting order within each list.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Cells {
+    pub boxes: Vec<LayerBox>,
+    /// "Not present" cells.
+    pub gaps: Vec<Plain>,
+    pub boundaries: Vec<Boundary>,
+}
 
 /// A layer box (or an inset box) with its label and status line.
 #[derive(Debug, Clone)]
@@ -183,7 +194,7 @@ fn emit_box(f: &Fonts, plan: &BoxPlan, rect: Rect, id: &str, text_area: Rect) ->
 
 pub(crate) fn emit_cell(
     f: &Fonts,
-    out: &mut Layout,
+    out: &mut Cells,
     plan: &CellPlan,
     cell: Rect,
     id: &str,
@@ -285,25 +296,24 @@ fn boundary(f: &Fonts, id: String, outline: Rect, tab_fill: Ink) -> Boundary {
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn boundary_runs(
     f: &Fonts,
-    out: &mut Layout,
+    out: &mut Cells,
     plans: &[Vec<CellPlan>],
     row_y: &[f32],
     row_h: &[f32],
     c: usize,
     x: f32,
     w: f32,
-    p: &str,
 ) {
     let mut run: Option<(usize, usize)> = None;
     let mut k = 0;
-    let mut close = |run: &mut Option<(usize, usize)>, out: &mut Layout| {
+    let mut close = |run: &mut Option<(usize, usize)>, out: &mut Cells| {
         if let Some((top, bottom)) = run.take() {
             let y0 = row_y.get(top).copied().unwrap_or(0.0);
             let y1 = row_y.get(bottom).copied().unwrap_or(0.0)
                 + row_h.get(bottom).copied().unwrap_or(0.0);
             let outline = Rect::new(x, y0, w, y1 - y0).inset(-TB_M);
             out.boundaries
-                .push(boundary(f, format!("{p}-tb-{c}-{k}"), outline, Ink::Canvas));
+                .push(boundary(f, format!("tb-{c}-{k}"), outline, Ink::Canvas));
             k += 1;
         }
     };

@@ -12,9 +12,11 @@ pub(crate) static BOLD_TTF: &[u8] = include_bytes!("../../assets/fonts/DejaVuSan
 /// The family name the SVG asks for first; the rasterizer maps every generic family to it.
 pub(crate) const FAMILY: &str = "DejaVu Sans";
 /// Fallbacks for browsers without the font: Vera has identical metrics, the rest are
-/// narrower than DejaVu, so measured labels still fit.
+/// narrower than DejaVu, so measured labels still fit. Written as the SVG attribute
+/// holds it, the quotes around family names as `&#39;` (as every earlier build wrote
+/// them, so the bytes did not change when the shared escaper took over).
 pub(crate) const FONT_STACK: &str =
-    "'DejaVu Sans', 'Bitstream Vera Sans', Verdana, Arial, Helvetica, sans-serif";
+    "&#39;DejaVu Sans&#39;, &#39;Bitstream Vera Sans&#39;, Verdana, Arial, Helvetica, sans-serif";
 
 /// Parsed faces, shared by every render.
 pub(crate) struct Fonts {

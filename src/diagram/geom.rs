@@ -1,7 +1,5 @@
-//! Geometry shared by layout and drawing: rectangles, positioned text lines and the
-//! small glyphs the diagram uses. Coordinates are px in the SVG user space.
-
-use resvg::tiny_skia::{Path, PathBuilder, PathSegment, Point};
+//! Geometry shared by layout and drawing: rectangles, the text styles, positioned text
+//! lines and the small glyphs the diagram uses. Coordinates are px in the SVG user space.
 
 use super::font::{Fonts, Style};
 use super::palette::Ink;
@@ -36,6 +34,13 @@ impl Rect {
     }
 }
 
+pub(crate) const LABEL: Style = Style::new(13.0, false);
+pub(crate) const SMALL: Style = Style::new(11.0, false);
+pub(crate) const SMALL_BOLD: Style = Style::new(11.0, true);
+pub(crate) const BODY: Style = Style::new(12.0, false);
+pub(crate) const HEAD: Style = Style::new(14.0, true);
+pub(crate) const BODY_BOLD: Style = Style::new(12.0, true);
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Anchor {
     Start,
@@ -58,6 +63,14 @@ pub(crate) struct Line {
 pub(crate) struct Label {
     pub id: String,
     pub lines: Vec<Line>,
+}
+
+/// Text in an area with no drawn border: headers and "not present" cells.
+#[derive(Debug, Clone)]
+pub(crate) struct Plain {
+    pub id: String,
+    pub rect: Rect,
+    pub label: Label,
 }
 
 /// Wrapped lines of one style, not yet positioned.
@@ -133,24 +146,3 @@ pub(crate) enum Glyph {
 
 /// Width and height every glyph is designed to fit in.
 pub(crate) const GLYPH: f32 = 12.0;
-
-/// `path` with every point (end and control points alike) moved by `f`.
-pub(crate) fn map_path(path: &Path, f: impl Fn(Point) -> Point) -> Option<Path> {
-    let mut pb = PathBuilder::with_capacity(path.len(), path.len());
-    for s in path.segments() {
-        match s {
-            PathSegment::MoveTo(a) => pb.move_to(f(a).x, f(a).y),
-            PathSegment::LineTo(a) => pb.line_to(f(a).x, f(a).y),
-            PathSegment::QuadTo(a, b) => {
-                let (a, b) = (f(a), f(b));
-                pb.quad_to(a.x, a.y, b.x, b.y);
-            }
-            PathSegment::CubicTo(a, b, c) => {
-                let (a, b, c) = (f(a), f(b), f(c));
-                pb.cubic_to(a.x, a.y, b.x, b.y, c.x, c.y);
-            }
-            PathSegment::Close => pb.close(),
-        }
-    }
-    pb.finish()
-}

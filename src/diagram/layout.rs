@@ -4,15 +4,18 @@
 //! laid out inside their parent's box. No general graph layout is involved, so the
 //! same data always gives the same picture.
 
-use crate::compare::access::{derived_access, AccessMatrix, Reach};
-use crate::compare::model::{Comparison, Layer, Model, StackEntry, Trust};
+use crate::compare::access::{AccessMatrix, Reach};
+use crate::compare::model::{Comparison, Model};
 
-use super::cells::{boundary_runs, emit_cell, plan_cell, Boundary, CellPlan, LayerBox};
-use super::font::{Fonts, Style};
-use super::geom::{place, stack_height, Anchor, Glyph, Label, Para, Rect, GLYPH};
+use super::cells::{boundary_runs, emit_cell, plan_cell, CellPlan, Cells};
+use super::facts::{reach, row_layer, rows, Note};
+use super::font::Fonts;
+use super::geom::{
+    place, stack_height, Anchor, Glyph, Label, Para, Plain, Rect, BODY, BODY_BOLD, GLYPH, HEAD,
+    SMALL, SMALL_BOLD,
+};
 use super::legend::{self, Legend};
 use super::palette::Ink;
-use super::Note;
 
 pub(crate) const PAD: f32 = 24.0;
 const GUTTER_W: f32 = 172.0;
@@ -26,13 +29,6 @@ const CHIP_GAP: f32 = 8.0;
 const PILL_H: f32 = 24.0;
 const PILL_PAD: f32 = 8.0;
 
-pub(crate) const LABEL: Style = Style::new(13.0, false);
-pub(crate) const SMALL: Style = Style::new(11.0, false);
-pub(crate) const SMALL_BOLD: Style = Style::new(11.0, true);
-pub(crate) const BODY: Style = Style::new(12.0, false);
-const HEAD: Style = Style::new(14.0, true);
-const BODY_BOLD: Style = Style::new(12.0, true);
-
 /// A rounded chip: an actor in the gutter or a can/cannot-read pill.
 #[derive(Debug, Clone)]
 pub(crate) struct Chip {
@@ -45,91 +41,25 @@ pub(crate) struct Chip {
     pub label: Label,
 }
 
-/// Text in an area with no drawn border: headers and "not present" cells.
-#[derive(Debug, Clone)]
-pub(crate) struct Plain {
-    pub id: String,
-    pub rect: Rect,
-    pub label: Label,
-}
-
 #[derive(Debug, Clone)]
 pub(crate) struct Layout {
     pub width: f32,
     pub height: f32,
     pub headers: Vec<Plain>,
-    pub gaps: Vec<Plain>,
-    pub boxes: Vec<LayerBox>,
-    pub boundaries: Vec<Boundary>,
+    /// Boxes, "not present" gaps and trust boundaries of every row and column.
+    pub cells: Cells,
     pub chips: Vec<Chip>,
     pub legend: Legend,
 }
 
-/// The layer that owns `id`'s row: itself, or the ancestor it is an inset of.
-pub(crate) fn row_layer<'a>(cmp: &'a Comparison, id: &'a str) -> &'a str {
-    let mut cur = id;
-    // The depth bound guards against inset cycles in unvalidated data.
-    for _ in 0..cmp.layers.len() {
-        match cmp.layer(cur).and_then(|l| l.inset_of.as_deref()) {
-            Some(parent) if cmp.layer(parent).is_some() => cur = parent,
-            _ => break,
-        }
-    }
-    cur
-}
-
-/// The label a model gives a layer.
-pub(crate) fn entry_label<'a>(cmp: &'a Comparison, e: &'a StackEntry) -> &'a str {
-    e.label
-        .as_deref()
-        .or_else(|| cmp.layer(&e.layer).map(|l| l.name.as_str()))
-        .unwrap_or(&e.layer)
-}
-
-pub(crate) fn status_word(t: Trust) -> &'static str {
-    match t {
-        Trust::Root => "Root of trust",
-        Trust::Protected => "Protected",
-        Trust::Untrusted => "Untrusted",
-    }
-}
-
-/// Rows to draw, top to bottom: layers a shown model stacks or an actor acts from.
-pub(crate) fn rows<'a>(cmp: &'a Comparison, models: &[&'a Model]) -> Vec<&'a Layer> {
-    let mut layers: Vec<&Layer> = cmp.layers.iter().collect();
-    layers.sort_by_key(|l| l.order);
-    let used = |id: &str| {
-        models
-            .iter()
-            .any(|m| m.stack.iter().any(|e| row_layer(cmp, &e.layer) == id))
-            || cmp.actors.iter().any(|a| row_layer(cmp, &a.acts_at) == id)
-    };
-    layers
-        .into_iter()
-        .rev()
-        .filter(|l| row_layer(cmp, &l.id) == l.id && used(&l.id))
-        .collect()
-}
-
-/// Whether `actor` (an index into `cmp.actors`) can read data in use in `model`, after
-/// overrides; falls back to the stack alone if the matrix lacks the cell.
-pub(crate) fn reach(cmp: &Comparison, access: &AccessMatrix, actor: usize, model: &Model) -> Reach {
-    let Some(a) = cmp.actors.get(actor) else {
-        return Reach::NotPresent;
-    };
-    match access.get(&a.id, &model.id) {
-        Some(cell) => cell.reach,
-        None => derived_access(cmp, &model.id, &a.acts_at).0,
-    }
-}
-
+/// Lays out `models` of `cmp`. Element ids are left without the page's prefix, which
+/// `svg` puts in front of each, so one layout serves every place the diagram appears.
 pub(crate) fn layout(
     f: &Fonts,
     cmp: &Comparison,
     access: &AccessMatrix,
     models: &[&Model],
     notes: &[Note],
-    p: &str,
 ) -> Layout {
     let rows = rows(cmp, models);
     let row_actors: Vec<Vec<usize>> = rows
@@ -224,11 +154,11 @@ pub(crate) fn layout(
     };
     if has_actors {
         let r = Rect::new(PAD, PAD, gutter_w, header_h);
-        push_header(format!("{p}-ghead"), r, &gutter_paras, Anchor::Start, PAD);
+        push_header("ghead".to_string(), r, &gutter_paras, Anchor::Start, PAD);
     }
     for (c, paras) in head_paras.iter().enumerate() {
         let r = Rect::new(box_x(c), PAD, box_w, header_h);
-        push_header(format!("{p}-head-{c}"), r, paras, Anchor::Middle, r.cx());
+        push_header(format!("head-{c}"), r, paras, Anchor::Middle, r.cx());
     }
 
     // Measure every cell and actor stack, then fix row heights.
@@ -274,9 +204,7 @@ pub(crate) fn layout(
         width,
         height: 0.0,
         headers,
-        gaps: Vec::new(),
-        boxes: Vec::new(),
-        boundaries: Vec::new(),
+        cells: Cells::default(),
         chips: Vec::new(),
         legend: Legend::default(),
     };
@@ -289,16 +217,25 @@ pub(crate) fn layout(
             let cell = Rect::new(box_x(c), y, box_w, h);
             emit_cell(
                 f,
-                &mut out,
+                &mut out.cells,
                 plan,
                 cell,
-                &format!("{p}-cell-{r}-{c}"),
-                &format!("{p}-tb-{c}-r{r}"),
+                &format!("cell-{r}-{c}"),
+                &format!("tb-{c}-r{r}"),
             );
         }
     }
     for c in 0..models.len() {
-        boundary_runs(f, &mut out, &plans, &row_y, &row_h, c, box_x(c), box_w, p);
+        boundary_runs(
+            f,
+            &mut out.cells,
+            &plans,
+            &row_y,
+            &row_h,
+            c,
+            box_x(c),
+            box_w,
+        );
     }
 
     // Actor chips in the gutter, each with its pill in every model's lane.
@@ -324,9 +261,9 @@ pub(crate) fn layout(
                 Anchor::Start,
             );
             out.chips.push(Chip {
-                id: format!("{p}-actor-{i}"),
+                id: format!("actor-{i}"),
                 label: Label {
-                    id: format!("{p}-actor-{i}-t"),
+                    id: format!("actor-{i}-t"),
                     lines,
                 },
                 rect,
@@ -357,9 +294,9 @@ pub(crate) fn layout(
                 );
                 let (x, y) = (gx, pr.cy());
                 out.chips.push(Chip {
-                    id: format!("{p}-acc-{i}-{c}"),
+                    id: format!("acc-{i}-{c}"),
                     label: Label {
-                        id: format!("{p}-acc-{i}-{c}-t"),
+                        id: format!("acc-{i}-{c}-t"),
                         lines,
                     },
                     rect: pr,
@@ -378,7 +315,7 @@ pub(crate) fn layout(
     }
 
     let legend_rect = Rect::new(PAD, rows_bottom + 28.0, width - 2.0 * PAD, 0.0);
-    out.legend = legend::build(f, cmp, models, notes, legend_rect, has_actors, p);
+    out.legend = legend::build(f, cmp, models, notes, legend_rect, has_actors);
     out.height = (out.legend.rect.bottom() + PAD).ceil();
     out
 }

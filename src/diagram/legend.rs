@@ -3,11 +3,10 @@
 
 use crate::compare::model::{Comparison, Model};
 
+use super::facts::Note;
 use super::font::Fonts;
-use super::geom::{place, Anchor, Label, Para, Rect};
-use super::layout::{BODY, SMALL};
+use super::geom::{place, Anchor, Label, Para, Rect, BODY, SMALL};
 use super::palette::Ink;
-use super::Note;
 
 /// Which sample a legend entry shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,7 +36,6 @@ const ITEM_GAP: f32 = 28.0;
 const MIN_TEXT: f32 = 150.0;
 
 /// Lays out the legend in `area` (its height is computed here).
-#[allow(clippy::too_many_arguments)]
 pub(crate) fn build(
     f: &Fonts,
     cmp: &Comparison,
@@ -45,7 +43,6 @@ pub(crate) fn build(
     notes: &[Note],
     area: Rect,
     has_actors: bool,
-    p: &str,
 ) -> Legend {
     let mut items = vec![
         (Sample::Boundary, "Trust boundary around protected layers"),
@@ -68,7 +65,7 @@ pub(crate) fn build(
     }
     let inner_w = area.w - 2.0 * INNER;
     let mut legend = Legend {
-        id: format!("{p}-legend"),
+        id: "legend".to_string(),
         ..Legend::default()
     };
     let wrap_all = |text_w: f32| -> Vec<Para> {
@@ -127,7 +124,7 @@ pub(crate) fn build(
                 Anchor::Start,
             );
             legend.labels.push(Label {
-                id: format!("{p}-legend-t{}", r * ncols + k),
+                id: format!("legend-t{}", r * ncols + k),
                 lines,
             });
         }
@@ -149,7 +146,7 @@ pub(crate) fn build(
         );
         y += para.height();
         legend.labels.push(Label {
-            id: format!("{p}-legend-t{}", first_note + k),
+            id: format!("legend-t{}", first_note + k),
             lines,
         });
     }

@@ -6,6 +6,8 @@ use std::fmt::Write as _;
 
 use crate::compare::model::Trust;
 
+use crate::escape::{html as esc, html_into};
+
 use super::cells::{Boundary, LayerBox};
 use super::font::FONT_STACK;
 use super::geom::{Anchor, Glyph, Label, Rect};
@@ -36,22 +38,6 @@ pub(crate) fn num(v: f32) -> String {
     }
 }
 
-/// Escapes text for XML and HTML, in content and in quoted attributes.
-pub(crate) fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for ch in s.chars() {
-        match ch {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 fn rect_attrs(r: Rect) -> String {
     format!(
         "x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"",
@@ -62,15 +48,22 @@ fn rect_attrs(r: Rect) -> String {
     )
 }
 
-/// The whole `<svg>` element. `p` is the (already safe) id prefix.
+/// An element id: the page's prefix, then the id the layout gave.
+fn id(s: &mut String, p: &str, id: &str) {
+    s.push_str(p);
+    s.push('-');
+    html_into(s, id);
+}
+
+/// The whole `<svg>` element. `p` is the (already safe) id prefix, which goes in front
+/// of every id of the layout.
 pub(crate) fn write(l: &Layout, p: &str, title: &str, desc: &str) -> String {
     let mut s = String::with_capacity(32 * 1024);
     let (w, h) = (num(l.width), num(l.height));
     let _ = writeln!(
         s,
         "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"td-diagram\" role=\"img\" aria-labelledby=\"{p}-title {p}-desc\" \
-         viewBox=\"0 0 {w} {h}\" width=\"{w}\" height=\"{h}\" font-family=\"{}\">",
-        esc(FONT_STACK)
+         viewBox=\"0 0 {w} {h}\" width=\"{w}\" height=\"{h}\" font-family=\"{FONT_STACK}\">"
     );
     let _ = writeln!(s, "<title id=\"{p}-title\">{}</title>", esc(title));
     let _ = writeln!(s, "<desc id=\"{p}-desc\">{}</desc>", esc(desc));
@@ -84,10 +77,11 @@ pub(crate) fn write(l: &Layout, p: &str, title: &str, desc: &str) -> String {
 
     for hd in &l.headers {
         let r = hd.rect;
+        s.push_str("<rect id=\"");
+        id(&mut s, p, &hd.id);
         let _ = writeln!(
             s,
-            "<rect id=\"{}\" {} {}/><line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" {} stroke-width=\"1\"/>",
-            esc(&hd.id),
+            "\" {} {}/><line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" {} stroke-width=\"1\"/>",
             rect_attrs(r),
             paint(Some(Ink::Canvas), None),
             num(r.x),
@@ -96,33 +90,32 @@ pub(crate) fn write(l: &Layout, p: &str, title: &str, desc: &str) -> String {
             num(r.bottom()),
             paint(None, Some(Ink::Rule))
         );
-        text(&mut s, &hd.label);
+        text(&mut s, p, &hd.label);
     }
-    for b in &l.boxes {
-        layer_box(&mut s, b);
+    for b in &l.cells.boxes {
+        layer_box(&mut s, p, b);
     }
-    for g in &l.gaps {
-        let _ = writeln!(
-            s,
-            "<rect id=\"{}\" {} fill=\"none\"/>",
-            esc(&g.id),
-            rect_attrs(g.rect)
-        );
-        text(&mut s, &g.label);
+    for g in &l.cells.gaps {
+        s.push_str("<rect id=\"");
+        id(&mut s, p, &g.id);
+        let _ = writeln!(s, "\" {} fill=\"none\"/>", rect_attrs(g.rect));
+        text(&mut s, p, &g.label);
     }
-    for b in &l.boundaries {
-        boundary(&mut s, b);
+    for b in &l.cells.boundaries {
+        boundary(&mut s, p, b);
     }
     for c in &l.chips {
-        chip(&mut s, c);
+        chip(&mut s, p, c);
     }
-    legend(&mut s, l);
+    legend(&mut s, p, l);
     s.push_str("</svg>\n");
     s
 }
 
-fn text(s: &mut String, label: &Label) {
-    let _ = write!(s, "<text id=\"{}\">", esc(&label.id));
+fn text(s: &mut String, p: &str, label: &Label) {
+    s.push_str("<text id=\"");
+    id(s, p, &label.id);
+    s.push_str("\">");
     for line in &label.lines {
         let anchor = match line.anchor {
             Anchor::Start => "",
@@ -146,16 +139,17 @@ fn text(s: &mut String, label: &Label) {
     s.push_str("</text>\n");
 }
 
-fn layer_box(s: &mut String, b: &LayerBox) {
+fn layer_box(s: &mut String, p: &str, b: &LayerBox) {
     let (fill, stroke, width) = match b.trust {
         Trust::Root => (Ink::Root, Ink::RootLine, "1.5"),
         Trust::Protected => (Ink::Prot, Ink::Rule, "1"),
         Trust::Untrusted => (Ink::Untr, Ink::Rule, "1"),
     };
+    s.push_str("<rect id=\"");
+    id(s, p, &b.id);
     let _ = writeln!(
         s,
-        "<rect id=\"{}\" {} rx=\"6\" {} stroke-width=\"{width}\"/>",
-        esc(&b.id),
+        "\" {} rx=\"6\" {} stroke-width=\"{width}\"/>",
         rect_attrs(b.rect),
         paint(Some(fill), Some(stroke))
     );
@@ -173,14 +167,13 @@ fn layer_box(s: &mut String, b: &LayerBox) {
     if let Some(g) = b.glyph {
         glyph(s, g, Ink::RootLine);
     }
-    text(s, &b.label);
+    text(s, p, &b.label);
 }
 
 /// Hatching as explicit 45° strokes clipped to `r`, on a grid that starts at the box's
-/// corner, so boxes of one size carry the same strokes and the rasteriser fills that
-/// outline once for all of them. Drawn as geometry rather than a `<pattern>`: resvg
-/// samples pattern fills bicubically, which made hatching most of the raster time, and
-/// plain strokes stay crisp at any zoom.
+/// corner, so boxes of one size carry the same strokes. Drawn as geometry rather than a
+/// `<pattern>`: resvg samples pattern fills bicubically, which made hatching most of
+/// the raster time, and plain strokes stay crisp at any zoom.
 fn hatch(s: &mut String, r: Rect) {
     const STEP: f32 = 10.0; // along x; 7.1 px between lines
                             // Keep clear of the border and of the rounded corners.
@@ -211,34 +204,36 @@ fn hatch(s: &mut String, r: Rect) {
     }
 }
 
-fn boundary(s: &mut String, b: &Boundary) {
+fn boundary(s: &mut String, p: &str, b: &Boundary) {
     let _ = writeln!(
         s,
         "<rect {} rx=\"10\" {} stroke-width=\"2\" stroke-dasharray=\"7 4\"/>",
         rect_attrs(b.outline),
         paint(None, Some(Ink::Boundary))
     );
+    s.push_str("<rect id=\"");
+    id(s, p, &b.id);
     let _ = writeln!(
         s,
-        "<rect id=\"{}\" {} rx=\"3\" {}/>",
-        esc(&b.id),
+        "\" {} rx=\"3\" {}/>",
         rect_attrs(b.tab),
         paint(Some(b.tab_fill), None)
     );
-    text(s, &b.label);
+    text(s, p, &b.label);
 }
 
-fn chip(s: &mut String, c: &Chip) {
+fn chip(s: &mut String, p: &str, c: &Chip) {
+    s.push_str("<rect id=\"");
+    id(s, p, &c.id);
     let _ = writeln!(
         s,
-        "<rect id=\"{}\" {} rx=\"{}\" {} stroke-width=\"1\"/>",
-        esc(&c.id),
+        "\" {} rx=\"{}\" {} stroke-width=\"1\"/>",
         rect_attrs(c.rect),
         num((c.rect.h / 2.0).min(8.0)),
         paint(Some(c.fill), Some(c.stroke))
     );
     glyph(s, c.glyph, c.glyph_ink);
-    text(s, &c.label);
+    text(s, p, &c.label);
 }
 
 /// Draws a 12 px pictogram centred on its position.
@@ -298,12 +293,13 @@ fn glyph(s: &mut String, g: Glyph, ink: Ink) {
     );
 }
 
-fn legend(s: &mut String, l: &Layout) {
+fn legend(s: &mut String, p: &str, l: &Layout) {
     let lg = &l.legend;
+    s.push_str("<rect id=\"");
+    id(s, p, &lg.id);
     let _ = writeln!(
         s,
-        "<rect id=\"{}\" {} rx=\"8\" {} stroke-width=\"1\"/>",
-        esc(&lg.id),
+        "\" {} rx=\"8\" {} stroke-width=\"1\"/>",
         rect_attrs(lg.rect),
         paint(Some(Ink::Panel), Some(Ink::Rule))
     );
@@ -361,7 +357,7 @@ fn legend(s: &mut String, l: &Layout) {
         }
     }
     for label in &lg.labels {
-        text(s, label);
+        text(s, p, label);
     }
 }
 
@@ -419,13 +415,5 @@ mod tests {
             let shift = if i % 2 == 0 { 238.0 } else { 363.0 };
             assert_eq!(q - p, shift, "coordinate {i}");
         }
-    }
-
-    #[test]
-    fn escapes_markup_and_quotes() {
-        assert_eq!(
-            esc(r#"<a href="x">'&'</a>"#),
-            "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;"
-        );
     }
 }

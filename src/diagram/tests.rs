@@ -71,7 +71,7 @@ fn text_boxes(svg: &str) -> BTreeMap<String, Bounds> {
             }
         }
     }
-    let tree = raster::parse(svg).unwrap();
+    let tree = bitmap::parse(svg).unwrap();
     let mut out = BTreeMap::new();
     walk(tree.root(), &mut out);
     out
@@ -301,7 +301,7 @@ fn id_prefix_is_made_safe() {
     assert_eq!(safe_prefix("page 1#fig"), "page-1-fig");
     assert_eq!(safe_prefix("9x"), "td9x");
     assert_eq!(safe_prefix(""), "td");
-    assert_eq!(superscript(12), "¹²");
+    assert_eq!(facts::superscript(12), "¹²");
 }
 
 #[test]
@@ -449,51 +449,11 @@ fn write_samples() {
 }
 
 #[test]
-fn half_scale_is_the_average_of_the_double_and_matches_a_direct_render_closely() {
-    let d = draw(&reference(), Show::Model("coco-aks"));
-    let pair = rasterize_scales(&d.svg_standalone, &[1.0, 2.0]).unwrap();
-    let (small, big) = (pixels(&pair[0]), pixels(&pair[1]));
-    assert_eq!(
-        (small.width() * 2, small.height() * 2),
-        (big.width(), big.height())
-    );
-    // Pixel (x, y) of the 1x image is the rounded mean of its four 2x pixels.
-    let at = |p: &Pixmap, x: u32, y: u32| p.pixel(x, y).unwrap();
-    for (x, y) in [(0, 0), (40, 60), (small.width() - 1, small.height() - 1)] {
-        let four = [
-            at(&big, 2 * x, 2 * y),
-            at(&big, 2 * x + 1, 2 * y),
-            at(&big, 2 * x, 2 * y + 1),
-            at(&big, 2 * x + 1, 2 * y + 1),
-        ];
-        let mean = (four.iter().map(|p| u32::from(p.red())).sum::<u32>() + 2) / 4;
-        assert_eq!(u32::from(at(&small, x, y).red()), mean);
-    }
-    // And it stays close to drawing the 1x image directly.
-    let direct = pixels(&rasterize(&d.svg_standalone, 1.0).unwrap());
-    let far = small
-        .pixels()
-        .iter()
-        .zip(direct.pixels())
-        .filter(|(a, b)| a.red().abs_diff(b.red()) > 96)
-        .count();
-    assert!(far * 100 < small.pixels().len(), "{far} pixels differ much");
-}
-
-#[test]
 fn a_rebuild_keeps_pngs_of_the_same_svg_and_redraws_stale_ones() {
     let cmp = reference();
     let access = derive(&cmp);
-    let show = Show::Model("coco-aks");
-    let first = render_files(
-        &cmp,
-        &access,
-        show,
-        &opts("k"),
-        &|_| None,
-        &RasterCache::default(),
-    )
-    .unwrap();
+    let sketch = Sketch::new(&cmp, &access, Show::Model("coco-aks")).unwrap();
+    let first = sketch.files(&opts("k"), &|_| None).unwrap();
     assert!(is_rendering_of(&first.png1, &first.svg, 1.0));
     assert!(is_rendering_of(&first.png2, &first.svg, 2.0));
     assert!(!is_rendering_of(&first.png1, &first.svg, 2.0));
@@ -502,51 +462,105 @@ fn a_rebuild_keeps_pngs_of_the_same_svg_and_redraws_stale_ones() {
         &first.svg.replace("Guest", "Host"),
         1.0
     ));
-    assert!(!is_rendering_of(b"not a png", &first.svg, 1.0));
-    // Kept: a marker PNG that records the right source is returned as it is.
+    // Kept: PNGs that record the right source are returned as they are.
     let marked = |scale: f32| {
-        let key_png = if scale == 1.0 {
-            &first.png1
-        } else {
-            &first.png2
-        };
-        Some(key_png.clone())
+        let mut png = first.png2.clone();
+        if scale == 1.0 {
+            png = first.png1.clone();
+        }
+        Some(png)
     };
-    let again = render_files(
-        &cmp,
-        &access,
-        show,
-        &opts("k"),
-        &marked,
-        &RasterCache::default(),
-    )
-    .unwrap();
-    assert_eq!(again, first);
+    assert_eq!(sketch.files(&opts("k"), &marked).unwrap(), first);
+    let swapped = |_: f32| Some(first.png2.clone());
+    let redrawn_1x = sketch.files(&opts("k"), &swapped).unwrap();
+    assert_eq!(redrawn_1x, first, "a 2x image is not kept as the 1x one");
     // Stale: PNGs of another diagram are redrawn.
-    let other = render_files(
-        &cmp,
-        &access,
-        Show::All,
-        &opts("k"),
-        &|_| None,
-        &RasterCache::default(),
-    )
-    .unwrap();
+    let other = render_all_files(&cmp, &access);
     let stale = |scale: f32| {
-        Some(if scale == 1.0 {
-            other.png1.clone()
-        } else {
-            other.png2.clone()
-        })
+        Some(
+            if scale == 1.0 {
+                &other.png1
+            } else {
+                &other.png2
+            }
+            .clone(),
+        )
     };
-    let redrawn = render_files(
-        &cmp,
-        &access,
-        show,
-        &opts("k"),
-        &stale,
-        &RasterCache::default(),
+    assert_eq!(sketch.files(&opts("k"), &stale).unwrap(), first);
+}
+
+fn render_all_files(cmp: &Comparison, access: &AccessMatrix) -> DiagramFiles {
+    Sketch::new(cmp, access, Show::All)
+        .unwrap()
+        .files(&opts("k"), &|_| None)
+        .unwrap()
+}
+
+#[test]
+fn one_layout_serves_every_prefix_and_title() {
+    let cmp = reference();
+    let access = derive(&cmp);
+    let sketch = Sketch::new(&cmp, &access, Show::All).unwrap();
+    for (prefix, title) in [("a", None), ("page-2", Some("Own title".to_string()))] {
+        let o = DiagramOptions {
+            id_prefix: prefix.into(),
+            title,
+        };
+        assert_eq!(
+            sketch.render(&o),
+            render(&cmp, &access, Show::All, &o).unwrap()
+        );
+    }
+}
+
+/// The PNGs are resvg's own drawing of the standalone SVG, at 1x and 2x, and show a
+/// diagram (many colours), not an empty canvas.
+#[test]
+fn pngs_are_resvg_drawings_of_the_svg_and_not_blank() {
+    let cmp = reference();
+    let access = derive(&cmp);
+    let mut shows = vec![Show::All];
+    shows.extend(cmp.models.iter().map(|m| Show::Model(m.id.as_str())));
+    for show in shows {
+        let files = Sketch::new(&cmp, &access, show)
+            .unwrap()
+            .files(&opts("r"), &|_| None)
+            .unwrap();
+        for (scale, png) in [(1.0, &files.png1), (2.0, &files.png2)] {
+            let direct = direct_resvg(&files.svg, scale);
+            let written = pixels(png);
+            assert_eq!(
+                (written.width(), written.height()),
+                (direct.width(), direct.height())
+            );
+            assert!(written.data() == direct.data(), "{show:?} at {scale}x");
+            assert_not_blank(&written);
+        }
+    }
+}
+
+/// Draws `svg` with resvg straight, the way its documentation does it.
+pub(crate) fn direct_resvg(svg: &str, scale: f32) -> Pixmap {
+    let tree = bitmap::parse(svg).unwrap();
+    let size = tree.size();
+    let mut p = Pixmap::new(
+        (size.width() * scale).round() as u32,
+        (size.height() * scale).round() as u32,
     )
     .unwrap();
-    assert_eq!(redrawn, first);
+    resvg::render(
+        &tree,
+        resvg::tiny_skia::Transform::from_scale(scale, scale),
+        &mut p.as_mut(),
+    );
+    p
+}
+
+fn assert_not_blank(p: &Pixmap) {
+    let colours: std::collections::BTreeSet<[u8; 4]> = p
+        .pixels()
+        .iter()
+        .map(|c| [c.red(), c.green(), c.blue(), c.alpha()])
+        .collect();
+    assert!(colours.len() > 50, "{} colours", colours.len());
 }

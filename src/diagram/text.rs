@@ -6,11 +6,11 @@ use std::fmt::Write as _;
 
 use crate::compare::model::{Comparison, Layer, Model};
 
+use crate::escape::html as esc;
+
 use crate::compare::access::Reach;
 
-use super::layout::{entry_label, reach, row_layer, rows, status_word};
-use super::svg::esc;
-use super::Note;
+use super::facts::{entry_label, reach, row_layer, rows, status_word, Note};
 
 /// "a", "a and b", "a, b and c"; with semicolons when an item has its own "and" or
 /// comma, so "SGX microcode; CPU and memory" stays two items.
@@ -135,15 +135,21 @@ fn table_layers<'a>(
     out
 }
 
-pub(crate) fn html(
+/// The text equivalent's opening tag, which carries the page's id prefix.
+pub(crate) fn html_open(p: &str) -> String {
+    format!("<div class=\"td-diagram-text\" id=\"{p}-text\">\n")
+}
+
+/// The text equivalent after [`html_open`]: the model sentences, the trust and access
+/// tables and the notes, up to the closing `</div>`. It holds no id, so one copy
+/// serves every place the diagram appears.
+pub(crate) fn html_body(
     cmp: &Comparison,
     access: &crate::compare::access::AccessMatrix,
     models: &[&Model],
     notes: &[Note],
-    p: &str,
 ) -> String {
     let mut h = String::with_capacity(8 * 1024);
-    let _ = writeln!(h, "<div class=\"td-diagram-text\" id=\"{p}-text\">");
     for m in models {
         let _ = writeln!(h, "<p>{}</p>", esc(&model_sentences(cmp, access, m)));
     }

@@ -1,14 +1,15 @@
-//! Comparison data inside a site: loads every comparison file, derives access, renders the
-//! directives pages ask for, and produces the diagram files (standalone SVG, PNG at 1x and
-//! 2x, and the PNG written at each path an `image` binding names).
+//! Comparison data inside a site: loads every comparison file, derives access, lays out
+//! each diagram once, renders the directives pages ask for, and produces the diagram
+//! files (standalone SVG, PNG at 1x and 2x, and the PNG written at each path an `image`
+//! binding names).
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
-use std::path::Path;
 
 use rayon::prelude::*;
 
 use crate::compare::{self, access::AccessMatrix, model::Comparison};
-use crate::diagram::{self, DiagramOptions, Show};
+use crate::diagram::{DiagramOptions, Show, Sketch};
 use crate::directives::{tables, Directive};
 use crate::error::Diagnostic;
 use crate::load::{self, Kind, SourceFile};
@@ -20,6 +21,8 @@ pub struct Data {
     pub comparisons: BTreeMap<String, (Comparison, AccessMatrix)>,
     /// Content-relative image path -> (comparison path, show).
     pub bound_images: BTreeMap<String, (String, String)>,
+    /// (comparison path, show) -> the diagram laid out, for "all" and every model.
+    sketches: BTreeMap<(String, String), Result<Sketch, String>>,
 }
 
 /// Loads every data file that declares the comparison schema.
@@ -40,6 +43,7 @@ pub fn load(files: &[SourceFile]) -> (Data, Vec<Diagnostic>) {
     let mut data = Data {
         comparisons: BTreeMap::new(),
         bound_images: BTreeMap::new(),
+        sketches: BTreeMap::new(),
     };
     let mut diags = Vec::new();
     for (rel, cmp, d) in results {
@@ -68,6 +72,17 @@ pub fn load(files: &[SourceFile]) -> (Data, Vec<Diagnostic>) {
         let access = compare::access::derive(&cmp);
         data.comparisons.insert(rel, (cmp, access));
     }
+    data.sketches = data
+        .diagrams()
+        .par_iter()
+        .map(|(rel, show, _)| {
+            let sketch = match data.comparisons.get(rel) {
+                Some((cmp, access)) => Sketch::new(cmp, access, show_of(show)),
+                None => Err("comparison vanished".into()),
+            };
+            ((rel.clone(), show.clone()), sketch)
+        })
+        .collect();
     (data, diags)
 }
 
@@ -89,6 +104,35 @@ fn diagram_base(rel: &str, cmp: &Comparison, show: &str) -> String {
 }
 
 impl Data {
+    /// Every diagram a build writes as files: (comparison path, show, file base), for
+    /// each comparison all models and then each model.
+    fn diagrams(&self) -> Vec<(String, String, String)> {
+        let mut jobs = Vec::new();
+        for (rel, (cmp, _)) in &self.comparisons {
+            jobs.push((rel.clone(), "all".into(), diagram_base(rel, cmp, "all")));
+            for m in &cmp.models {
+                jobs.push((rel.clone(), m.id.clone(), diagram_base(rel, cmp, &m.id)));
+            }
+        }
+        jobs
+    }
+
+    /// The layout of `show` from the comparison at `rel`: the one made at load time, or
+    /// made now for a show no file is written for (then it is an unknown model's error).
+    fn sketch(
+        &self,
+        rel: &str,
+        cmp: &Comparison,
+        access: &AccessMatrix,
+        show: &str,
+    ) -> Result<Cow<'_, Sketch>, String> {
+        match self.sketches.get(&(rel.to_string(), show.to_string())) {
+            Some(Ok(s)) => Ok(Cow::Borrowed(s)),
+            Some(Err(e)) => Err(e.clone()),
+            None => Sketch::new(cmp, access, show_of(show)).map(Cow::Owned),
+        }
+    }
+
     /// Renders one directive for the page at URL folder `page_url`; `n` makes ids unique.
     pub fn directive(
         &self,
@@ -143,7 +187,7 @@ impl Data {
             id_prefix: format!("td-{}-{}-{n}", slug(&cmp.id), slug(show)),
             title,
         };
-        let dia = diagram::render(cmp, access, show_of(show), &opts)?;
+        let dia = self.sketch(rel, cmp, access, show)?.render(&opts);
         let base = diagram_base(rel, cmp, show);
         let svg = relative_href(page_url, &encode_path(&format!("{base}.svg")));
         let png = relative_href(page_url, &encode_path(&png_name(&base, 1.0)));
@@ -175,18 +219,15 @@ impl Data {
 
     /// Every diagram file: for each comparison, all models and each model (SVG, PNG, PNG 2x),
     /// and a PNG at every bound image path.
-    /// PNGs already in `previous` (the last build's output folder) are kept when they
-    /// record the same SVG source, so a rebuild only draws diagrams that changed.
-    pub fn files(&self, previous: Option<&Path>) -> (Vec<OutputFile>, Vec<Diagnostic>) {
-        let mut jobs: Vec<(String, String, String)> = Vec::new();
-        for (rel, (cmp, _)) in &self.comparisons {
-            jobs.push((rel.clone(), "all".into(), diagram_base(rel, cmp, "all")));
-            for m in &cmp.models {
-                jobs.push((rel.clone(), m.id.clone(), diagram_base(rel, cmp, &m.id)));
-            }
-        }
-        let cache = diagram::RasterCache::default();
-        let rendered: Vec<Result<DiagramFiles, Diagnostic>> = jobs
+    /// `previous` gives the bytes the last build wrote at an output path, if any; PNGs
+    /// that record the same SVG source are kept, so a rebuild only draws diagrams that
+    /// changed.
+    pub fn files(
+        &self,
+        previous: &(dyn Fn(&str) -> Option<Vec<u8>> + Sync),
+    ) -> (Vec<OutputFile>, Vec<Diagnostic>) {
+        let rendered: Vec<Result<DiagramFiles, Diagnostic>> = self
+            .diagrams()
             .par_iter()
             .map(|(rel, show, base)| {
                 let fail = |e: String| Diagnostic::error(rel, 0, 0, "diagram", e);
@@ -198,10 +239,11 @@ impl Data {
                     id_prefix: format!("td-{}-{}", slug(&cmp.id), slug(show)),
                     title: None,
                 };
-                let earlier = |scale: f32| read_previous(previous?, &png_name(base, scale));
-                let files =
-                    diagram::render_files(cmp, access, show_of(show), &opts, &earlier, &cache)
-                        .map_err(fail)?;
+                let earlier = |scale: f32| previous(&png_name(base, scale));
+                let files = self
+                    .sketch(rel, cmp, access, show)
+                    .and_then(|s| s.files(&opts, &earlier))
+                    .map_err(fail)?;
                 Ok(DiagramFiles {
                     key: (rel.clone(), show.clone()),
                     base: base.clone(),
@@ -249,16 +291,6 @@ fn png_name(base: &str, scale: f32) -> String {
     } else {
         format!("{base}@{scale}x.png")
     }
-}
-
-/// A regular file (not a symbolic link) of the previous output, at most 64 MB.
-fn read_previous(dir: &Path, rel: &str) -> Option<Vec<u8>> {
-    let path = dir.join(rel);
-    let meta = std::fs::symlink_metadata(&path).ok()?;
-    if !meta.is_file() || meta.len() > 64 << 20 {
-        return None;
-    }
-    std::fs::read(path).ok()
 }
 
 fn slug(s: &str) -> String {

@@ -297,7 +297,8 @@ pub fn build_to(cfg: &Config, sink: &dyn Sink) -> Result<Outcome, String> {
     lap("render-templates", &mut timings);
 
     // Diagrams, static files, assets and site files.
-    let (diagram_files, d) = data.files(Some(&cfg.output_dir));
+    let previous = |rel: &str| crate::output::previous_file(&cfg.output_dir, rel);
+    let (diagram_files, d) = data.files(&previous);
     diags.extend(d);
     out_files.extend(diagram_files);
     lap("diagrams", &mut timings);

@@ -1,0 +1,216 @@
+//! PNG output: resvg draws the standalone SVG and the `png` crate encodes the pixels.
+//! The font database holds only the bundled DejaVu faces (no system fonts are ever
+//! loaded) and external images are refused, so a given SVG gives the same pixels on
+//! every machine. Each PNG records in a text chunk which SVG, scale and renderer made
+//! it, so a rebuild can keep it instead of drawing it again.
+
+use std::hash::Hasher;
+use std::sync::{Arc, OnceLock};
+
+use rayon::prelude::*;
+use resvg::tiny_skia::{Pixmap, Transform};
+use resvg::usvg::{self, fontdb};
+use siphasher::sip128::Hasher128;
+
+use super::font::{BOLD_TTF, FAMILY, REGULAR_TTF};
+
+/// Bump when the drawing changes for the same SVG (a resvg upgrade that moves pixels,
+/// other encoder settings), so PNGs kept from an earlier build are not reused.
+const RENDERER_VERSION: u32 = 6;
+
+/// PNG text keyword that records which SVG, scale and renderer made the image.
+const SOURCE_KEYWORD: &str = "trustdoc-source";
+
+/// Largest scale accepted; beyond this a large diagram would need gigabytes of pixels.
+const MAX_SCALE: f32 = 8.0;
+
+fn font_db() -> Arc<fontdb::Database> {
+    static DB: OnceLock<Arc<fontdb::Database>> = OnceLock::new();
+    DB.get_or_init(|| {
+        let mut db = fontdb::Database::new();
+        for data in [REGULAR_TTF, BOLD_TTF] {
+            db.load_font_source(fontdb::Source::Binary(Arc::new(data)));
+        }
+        // Every generic family resolves to the bundled face.
+        db.set_serif_family(FAMILY);
+        db.set_sans_serif_family(FAMILY);
+        db.set_monospace_family(FAMILY);
+        db.set_cursive_family(FAMILY);
+        db.set_fantasy_family(FAMILY);
+        Arc::new(db)
+    })
+    .clone()
+}
+
+/// Parses an SVG with the bundled fonts only (also used by tests to measure text).
+pub(crate) fn parse(svg: &str) -> Result<usvg::Tree, String> {
+    let opt = usvg::Options {
+        font_family: FAMILY.to_string(),
+        fontdb: font_db(),
+        image_href_resolver: usvg::ImageHrefResolver {
+            resolve_data: Box::new(|_, _, _| None),
+            resolve_string: Box::new(|_, _| None),
+        },
+        ..usvg::Options::default()
+    };
+    usvg::Tree::from_str(svg, &opt).map_err(|e| format!("the diagram SVG cannot be parsed: {e}"))
+}
+
+/// What a PNG made from `svg` at `scale` records about its source: the renderer
+/// version, the scale and a 128-bit SipHash of the SVG text (fixed keys, so stable
+/// across runs and machines).
+fn source_key(svg: &str, scale: f32) -> String {
+    let mut h = siphasher::sip128::SipHasher13::new();
+    h.write(svg.as_bytes());
+    format!(
+        "v{RENDERER_VERSION} scale {scale} svg {:032x}",
+        h.finish128().as_u128()
+    )
+}
+
+/// Whether `png` was rendered by this renderer from exactly `svg` at `scale`, so a
+/// build can keep it instead of drawing it again.
+pub fn is_rendering_of(png: &[u8], svg: &str, scale: f32) -> bool {
+    let Ok(reader) = png::Decoder::new(std::io::Cursor::new(png)).read_info() else {
+        return false;
+    };
+    let key = source_key(svg, scale);
+    reader
+        .info()
+        .uncompressed_latin1_text
+        .iter()
+        .any(|t| t.keyword == SOURCE_KEYWORD && t.text == key)
+}
+
+/// The pixels resvg draws for `tree` at `scale` (1.0 = one pixel per SVG unit), on a
+/// transparent canvas (our diagrams paint their own background).
+pub(crate) fn draw(tree: &usvg::Tree, scale: f32) -> Result<Pixmap, String> {
+    if !(scale.is_finite() && scale > 0.0 && scale <= MAX_SCALE) {
+        return Err(format!(
+            "raster scale must be above 0 and at most {MAX_SCALE}, got {scale}"
+        ));
+    }
+    let size = tree.size();
+    let (w, h) = (
+        (size.width() * scale).round().max(1.0) as u32,
+        (size.height() * scale).round().max(1.0) as u32,
+    );
+    let mut pixmap =
+        Pixmap::new(w, h).ok_or_else(|| format!("cannot make a {w}x{h} image to draw in"))?;
+    resvg::render(
+        tree,
+        Transform::from_scale(scale, scale),
+        &mut pixmap.as_mut(),
+    );
+    Ok(pixmap)
+}
+
+/// Renders a standalone SVG to PNG bytes at `scale`.
+pub fn rasterize(svg_standalone: &str, scale: f32) -> Result<Vec<u8>, String> {
+    let mut out = rasterize_scales(svg_standalone, &[scale])?;
+    out.pop().ok_or_else(|| "no image was rendered".to_string())
+}
+
+/// Like [`rasterize`] for several scales, parsing the SVG once and drawing the scales
+/// in parallel.
+pub fn rasterize_scales(svg_standalone: &str, scales: &[f32]) -> Result<Vec<Vec<u8>>, String> {
+    let tree = parse(svg_standalone)?;
+    scales
+        .par_iter()
+        .map(|&scale| {
+            let pixmap = draw(&tree, scale)?;
+            encode(&pixmap, &source_key(svg_standalone, scale))
+        })
+        .collect()
+}
+
+fn png_error(e: impl std::fmt::Display) -> String {
+    format!("PNG encoding failed: {e}")
+}
+
+/// PNG bytes of `pixmap` with `key` in a text chunk: RGB when every pixel is opaque
+/// (our canvas always is), straight-alpha RGBA otherwise.
+fn encode(pixmap: &Pixmap, key: &str) -> Result<Vec<u8>, String> {
+    let opaque = pixmap.pixels().iter().all(|p| p.alpha() == 255);
+    let channels = if opaque { 3 } else { 4 };
+    let mut data = Vec::with_capacity(pixmap.pixels().len() * channels);
+    for p in pixmap.pixels() {
+        let c = p.demultiply();
+        data.extend_from_slice(&[c.red(), c.green(), c.blue(), c.alpha()][..channels]);
+    }
+    let mut out = Vec::new();
+    let mut enc = png::Encoder::new(&mut out, pixmap.width(), pixmap.height());
+    enc.set_color(if opaque {
+        png::ColorType::Rgb
+    } else {
+        png::ColorType::Rgba
+    });
+    enc.set_depth(png::BitDepth::Eight);
+    enc.set_compression(png::Compression::Fast);
+    enc.add_text_chunk(SOURCE_KEYWORD.to_string(), key.to_string())
+        .map_err(png_error)?;
+    let mut writer = enc.write_header().map_err(png_error)?;
+    writer.write_image_data(&data).map_err(png_error)?;
+    writer.finish().map_err(png_error)?;
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SQUARE: &str = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"4\" height=\"2\"><rect width=\"4\" height=\"2\" fill=\"#2060a0\"/></svg>";
+
+    #[test]
+    fn rejects_bad_scales_and_bad_svg() {
+        for scale in [0.0, -1.0, f32::NAN, 9.0] {
+            assert!(rasterize(SQUARE, scale).is_err(), "{scale}");
+        }
+        assert!(rasterize("<svg", 1.0).is_err());
+    }
+
+    #[test]
+    fn font_database_holds_only_the_bundled_faces() {
+        let db = font_db();
+        assert_eq!(db.len(), 2);
+        assert!(db
+            .faces()
+            .all(|f| f.families.iter().any(|(n, _)| n == FAMILY)));
+    }
+
+    #[test]
+    fn opaque_images_are_rgb_and_translucent_ones_rgba() {
+        let png = rasterize(SQUARE, 2.0).unwrap();
+        let reader = png::Decoder::new(std::io::Cursor::new(&png))
+            .read_info()
+            .unwrap();
+        assert_eq!(reader.info().color_type, png::ColorType::Rgb);
+        assert_eq!((reader.info().width, reader.info().height), (8, 4));
+        let half = SQUARE.replace("fill=\"#2060a0\"", "fill=\"#2060a0\" opacity=\"0.5\"");
+        let png = rasterize(&half, 1.0).unwrap();
+        let reader = png::Decoder::new(std::io::Cursor::new(&png))
+            .read_info()
+            .unwrap();
+        assert_eq!(reader.info().color_type, png::ColorType::Rgba);
+        let p = Pixmap::decode_png(&png).unwrap();
+        let c = p.pixel(1, 1).unwrap().demultiply();
+        // Straight colour again, within the rounding of premultiplied storage.
+        for (got, want) in [(c.red(), 0x20u8), (c.green(), 0x60), (c.blue(), 0xa0)] {
+            assert!(got.abs_diff(want) <= 1, "{got} vs {want}");
+        }
+        assert_eq!(c.alpha(), 128);
+    }
+
+    #[test]
+    fn the_source_key_names_svg_and_scale() {
+        let png = rasterize(SQUARE, 1.0).unwrap();
+        assert!(is_rendering_of(&png, SQUARE, 1.0));
+        assert!(!is_rendering_of(&png, SQUARE, 2.0));
+        assert!(!is_rendering_of(
+            &png,
+            &SQUARE.replace("2060a0", "2060a1"),
+            1.0
+        ));
+        assert!(!is_rendering_of(b"not a png", SQUARE, 1.0));
+    }
+}
