@@ -95,8 +95,8 @@ fn checked_reference_and_bundled_data_are_clean() {
     }
 }
 
-/// Two models: `x` fits only `cpu = amd`, `y` fits anything. Inputs `code`, then `cpu`.
-fn table(policy: &str, priority: &str, rules: &str) -> String {
+/// Two models, `x` with `fits` and `y` without, and a decision over `inputs`.
+fn comparison_toml(fits: &str, policy: &str, priority: &str, inputs: &str, rules: &str) -> String {
     format!(
         r#"schema = "trustdoc-comparison/1"
 id = "t"
@@ -106,7 +106,7 @@ layer = [{{ id = "hw", order = 1, name = "HW" }}, {{ id = "os", order = 2, name 
 id = "x"
 name = "X"
 stack = [{{ layer = "hw", trust = "root" }}, {{ layer = "os", trust = "protected" }}]
-fits = {{ cpu = "amd" }}
+fits = {fits}
 [[model]]
 id = "y"
 name = "Y"
@@ -116,14 +116,20 @@ id = "d"
 hit_policy = "{policy}"
 {priority}
 inputs = [
-  {{ id = "code", question = "Code?", answers = ["none", "change"] }},
-  {{ id = "cpu", question = "CPU?", answers = ["amd", "intel"] }},
-]
+{inputs}]
 rules = [
 {rules}
 ]
 "#
     )
+}
+
+/// `x` fits only `cpu = amd`; inputs `code`, then `cpu`.
+fn table(policy: &str, priority: &str, rules: &str) -> String {
+    let inputs = r#"  { id = "code", question = "Code?", answers = ["none", "change"] },
+  { id = "cpu", question = "CPU?", answers = ["amd", "intel"] },
+"#;
+    comparison_toml(r#"{ cpu = "amd" }"#, policy, priority, inputs, rules)
 }
 
 /// The misfit messages of a table, after checking that both methods agree.
@@ -280,4 +286,27 @@ fn files_without_fits_report_no_misfits() {
     let src = table("U", "", rules).replace("fits = { cpu = \"amd\" }\n", "");
     let (_, diags) = check("t.toml", &src, Format::Toml);
     assert_eq!(shown(&diags), Vec::<String>::new());
+}
+
+#[test]
+fn large_tables_are_checked_symbolically() {
+    // 8 inputs of 6 answers: 1.7 million combinations, past the enumeration limit.
+    let names = ["p", "q", "r", "s", "t", "u", "v", "w"];
+    let inputs: String = names
+        .iter()
+        .map(|n| format!("  {{ id = \"{n}\", question = \"{n}?\", answers = [\"a\", \"b\", \"c\", \"d\", \"e\", \"f\"] }},\n"))
+        .collect();
+    let rules = r#"  { id = "A", when = { p = "a", q = "b" }, then = "y" },
+  { id = "B", when = { p = "a" }, then = "x" },
+  { id = "C", then = "y" },"#;
+    let src = comparison_toml(r#"{ w = ["a", "f"] }"#, "F", "", &inputs, rules);
+    let (cmp, diags) = check("big.toml", &src, Format::Toml);
+    let cmp = cmp.expect("loaded");
+    let line = line_of(&src, "id = \"B\"");
+    let expected = [format!(
+        "big.toml:{line}:3: error: rule B recommends x for w=b|c|d|e, which x does not fit \
+         (fits w = a, f); witness: p=a, q=a, r=a, s=a, t=a, u=a, v=a, w=b"
+    )];
+    assert_eq!(shown(&diags), expected);
+    assert_eq!(shown(&misfits(&cmp, Method::Symbolic)), expected);
 }

@@ -2,13 +2,15 @@
 //! Every type error, missing key and unknown key is reported with the file position and
 //! the key path (`model[2].stack[3].trust`), and loading goes on after an error so one
 //! run shows all of them. References between entities are checked later, in `validate`.
-
-use std::collections::BTreeMap;
+//! The decision table's part of the schema is in `load/rules.rs`.
 
 use super::model::*;
 use super::names::suggest;
 use super::tree::{Entry, Node, Value};
 use crate::error::Diagnostic;
+
+mod rules;
+use rules::{answer_map, decision};
 
 const KIND: &str = "comparison-schema";
 
@@ -43,9 +45,6 @@ const MODEL_KEYS: &[&str] = &[
 ];
 const STACK_KEYS: &[&str] = &["layer", "trust", "label"];
 const OVERRIDE_KEYS: &[&str] = &["actor", "access", "reason"];
-const DECISION_KEYS: &[&str] = &["id", "hit_policy", "inputs", "rules", "priority"];
-const INPUT_KEYS: &[&str] = &["id", "question", "answers"];
-const RULE_KEYS: &[&str] = &["id", "when", "then", "note"];
 
 /// Collects errors while converting.
 struct Cx<'a> {
@@ -400,131 +399,6 @@ fn trust(cx: &mut Cx, o: &Obj) -> Trust {
     }
 }
 
-fn hit_policy(cx: &mut Cx, o: &Obj) -> HitPolicy {
-    let Some(node) = o.get("hit_policy") else {
-        o.missing(cx, "hit_policy");
-        return HitPolicy::U;
-    };
-    let policy = match &node.value {
-        Value::Str(s) => match s.as_str() {
-            "U" => Some(HitPolicy::U),
-            "A" => Some(HitPolicy::A),
-            "P" => Some(HitPolicy::P),
-            "F" => Some(HitPolicy::F),
-            "C" => Some(HitPolicy::C),
-            "R" => Some(HitPolicy::R),
-            "O" => Some(HitPolicy::O),
-            _ => None,
-        },
-        _ => None,
-    };
-    policy.unwrap_or_else(|| {
-        cx.type_err(
-            node,
-            &o.at("hit_policy"),
-            "one of \"U\", \"A\", \"P\", \"F\", \"C\", \"R\", \"O\"",
-        );
-        HitPolicy::U
-    })
-}
-
-fn decision(cx: &mut Cx, node: &Node, path: &str, models: &[Model]) -> Option<Decision> {
-    let o = obj(cx, node, path, DECISION_KEYS)?;
-    let inputs = o
-        .list(cx, "inputs", true)
-        .into_iter()
-        .filter_map(|(p, n)| {
-            let i = obj(cx, n, &p, INPUT_KEYS)?;
-            Some(Input {
-                id: i.req_str(cx, "id"),
-                question: i.req_str(cx, "question"),
-                answers: i.str_list(cx, "answers", true),
-                pos: i.pos,
-            })
-        })
-        .collect();
-    let rules = o
-        .list(cx, "rules", true)
-        .into_iter()
-        .filter_map(|(p, n)| rule(cx, n, &p))
-        .collect();
-    // Default output priority is model order, so `evaluate` needs only the decision.
-    let priority = if o.get("priority").is_some() {
-        o.str_list(cx, "priority", false)
-    } else {
-        let mut ids: Vec<String> = Vec::new();
-        for m in models {
-            if !ids.contains(&m.id) {
-                ids.push(m.id.clone());
-            }
-        }
-        ids
-    };
-    Some(Decision {
-        id: o.req_str(cx, "id"),
-        hit_policy: hit_policy(cx, &o),
-        inputs,
-        rules,
-        priority,
-        pos: o.pos,
-    })
-}
-
-/// A table of input id = answer or list of answers (a rule's `when`, a model's `fits`),
-/// each with the position of its key.
-fn answer_map(
-    cx: &mut Cx,
-    node: &Node,
-    path: &str,
-    expected: &str,
-) -> Vec<(String, Vec<String>, Pos)> {
-    let Value::Map(entries) = &node.value else {
-        cx.type_err(node, path, expected);
-        return Vec::new();
-    };
-    let mut out = Vec::new();
-    for e in entries {
-        let epath = join(path, &e.key);
-        let answers = match &e.node.value {
-            Value::Str(s) => vec![s.clone()],
-            Value::List(items) => items
-                .iter()
-                .enumerate()
-                .filter_map(|(i, n)| match &n.value {
-                    Value::Str(s) => Some(s.clone()),
-                    _ => {
-                        cx.type_err(n, &format!("{epath}[{i}]"), "a string");
-                        None
-                    }
-                })
-                .collect(),
-            _ => {
-                cx.type_err(&e.node, &epath, "an answer or a list of answers");
-                continue;
-            }
-        };
-        out.push((e.key.clone(), answers, e.key_pos));
-    }
-    out
-}
-
-fn rule(cx: &mut Cx, node: &Node, path: &str) -> Option<Rule> {
-    let o = obj(cx, node, path, RULE_KEYS)?;
-    let when = match o.get("when") {
-        Some(w) => answer_map(cx, w, &o.at("when"), "a table of input = answer(s)")
-            .into_iter()
-            .map(|(input, answers, _)| (input, answers))
-            .collect(),
-        None => BTreeMap::new(),
-    };
-    Some(Rule {
-        id: o.req_str(cx, "id"),
-        when,
-        then: o.req_str(cx, "then"),
-        note: o.opt_str(cx, "note"),
-        pos: o.pos,
-    })
-}
 #[cfg(test)]
 #[path = "load_tests.rs"]
 mod tests;
