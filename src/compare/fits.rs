@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::coverage::{Table, ENUMERATION_LIMIT, MAX_INPUTS};
 use super::decision::{combo_text, incomplete as incomplete_warning};
-use super::did_you_mean;
+use super::names::did_you_mean;
 use super::model::{Comparison, Decision, HitPolicy, NO_MODEL};
 use crate::error::Diagnostic;
 
