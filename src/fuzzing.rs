@@ -61,7 +61,7 @@ const FUZZ_CODE: &str =
 
 impl Host for FuzzHost<'_> {
     fn url(&self, raw: &str, _line: usize, _col: usize, _is_image: bool) -> String {
-        docfx::esc(raw)
+        crate::escape::html(raw)
     }
 
     fn read(&self, raw: &str, _line: usize, _col: usize) -> Result<(String, String), String> {
@@ -105,8 +105,8 @@ impl Host for FuzzHost<'_> {
     fn highlight(&self, code: &str, lang: &str, _highlight_lines: &[usize]) -> String {
         format!(
             "<pre data-lang=\"{}\"><code>{}</code></pre>",
-            docfx::esc(lang),
-            docfx::esc(code)
+            crate::escape::html(lang),
+            crate::escape::html(code)
         )
     }
 }
@@ -163,7 +163,7 @@ pub fn directives(data: &[u8]) {
         "directive extraction changed the line count"
     );
     for d in &found {
-        assert!(directives::NAMES.contains(&d.name.as_str()));
+        assert!(directives::Kind::ALL.contains(&d.kind));
         assert!(!d.source.is_empty() && !d.source.starts_with('/'));
         assert!(
             d.source.split('/').all(|s| s != ".." && s != "."),

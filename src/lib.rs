@@ -17,6 +17,7 @@ pub mod docfx;
 pub mod error;
 pub mod escape;
 pub mod front_matter;
+#[cfg(feature = "fuzzing")]
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod init;

@@ -4,36 +4,23 @@
 //! attributes and `source` path, and swaps each line for a placeholder that keeps the
 //! page's line count, so later positions stay right.
 
+mod kind;
 pub mod tables;
 
 use crate::error::Diagnostic;
 use crate::resolve::links::normalize;
-
-pub const NAMES: [&str; 5] = [
-    "trust-boundary",
-    "access-matrix",
-    "decision-table",
-    "decision-guide",
-    "guidance-matrix",
-];
+pub use kind::{Figure, Kind};
 
 /// One directive found in a page.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Directive {
-    pub name: String,
+    pub kind: Kind,
     /// Content-relative path of the comparison file.
     pub source: String,
     pub model: Option<String>,
     pub title: Option<String>,
     pub line: usize,
     pub col: usize,
-}
-
-fn allowed(name: &str) -> &'static [&'static str] {
-    match name {
-        "trust-boundary" => &["source", "model", "title"],
-        _ => &["source", "title"],
-    }
 }
 
 /// Placeholder text for directive `n` (an HTML comment block, so Markdown leaves it alone).
@@ -84,7 +71,7 @@ pub fn extract(
             .chars()
             .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
             .collect();
-        if !NAMES.contains(&name.as_str()) {
+        let Some(kind) = Kind::from_name(&name) else {
             if let Some(s) = suggestion(&name) {
                 diags.push(Diagnostic::error(
                     display,
@@ -96,7 +83,7 @@ pub fn extract(
             }
             out.push_str(raw_line);
             continue;
-        }
+        };
         if !trimmed.trim_end().ends_with(":::") || trimmed.trim_end().len() < 6 {
             diags.push(Diagnostic::error(
                 display,
@@ -109,7 +96,7 @@ pub fn extract(
             continue;
         }
         let attrs_text = &inner[name.len()..];
-        match parse_directive(&name, attrs_text, page_dir) {
+        match parse_directive(kind, attrs_text, page_dir) {
             Ok(mut d) => {
                 d.line = line_no;
                 d.col = indent + 1;
@@ -142,11 +129,11 @@ fn fence_marker(t: &str) -> Option<(char, usize)> {
     (n >= 3).then_some((c, n))
 }
 
-fn parse_directive(name: &str, attrs: &str, page_dir: &str) -> Result<Directive, String> {
+fn parse_directive(kind: Kind, attrs: &str, page_dir: &str) -> Result<Directive, String> {
     let pairs = parse_attributes(attrs)?;
-    let ok = allowed(name);
+    let (name, ok) = (kind.name(), kind.attributes());
     let mut d = Directive {
-        name: name.to_string(),
+        kind,
         source: String::new(),
         model: None,
         title: None,
@@ -237,7 +224,7 @@ pub fn parse_attributes(s: &str) -> Result<Vec<(String, String)>, String> {
 }
 
 fn suggestion(name: &str) -> Option<&'static str> {
-    closest(name, &NAMES)
+    closest(name, &Kind::ALL.map(Kind::name))
 }
 
 fn closest(name: &str, options: &[&'static str]) -> Option<&'static str> {

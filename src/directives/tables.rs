@@ -7,12 +7,7 @@ use std::fmt::Write as _;
 
 use crate::compare::access::{AccessMatrix, Reach};
 use crate::compare::model::{Comparison, Decision, HitPolicy, NO_MODEL};
-
-pub fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let _ = pulldown_cmark_escape::escape_html(&mut out, s);
-    out
-}
+use crate::escape::html as esc;
 
 fn policy_name(p: HitPolicy) -> &'static str {
     match p {

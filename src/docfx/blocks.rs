@@ -7,16 +7,11 @@
 use super::doc::{content_start, dedent, indent_width, Doc};
 use super::include::{parse_include, without_front_matter};
 use super::scan::Analysis;
-use super::{attr, code, esc, media, parse_attributes, PivotConfig};
+use super::{attr, code, media, parse_attributes, PivotConfig};
+use crate::directives::Kind;
+use crate::escape::html as esc;
 use std::collections::BTreeMap;
 
-/// trustdoc's own directives: left in the text for the core.
-const TRUSTDOC: [&str; 4] = [
-    "trust-boundary",
-    "access-matrix",
-    "decision-table",
-    "decision-guide",
-];
 const KNOWN: [&str; 11] = [
     "image",
     "image-end",
@@ -119,7 +114,8 @@ impl Pass<'_, '_> {
         if let Some(a) = args.strip_suffix(":::") {
             args = a;
         }
-        if TRUSTDOC.contains(&name.as_str()) {
+        // trustdoc's own directives are left in the text for the core.
+        if Kind::from_name(&name).is_some() {
             return;
         }
         let attrs = match parse_attributes(args) {
@@ -228,9 +224,9 @@ impl Pass<'_, '_> {
     }
 
     fn unknown(&mut self, i: usize, col: usize, name: &str) {
-        let known = KNOWN.iter().chain(TRUSTDOC.iter());
+        let known = KNOWN.iter().copied().chain(Kind::names());
         let best = known
-            .map(|k| (strsim::levenshtein(k, name), *k))
+            .map(|k| (strsim::levenshtein(k, name), k))
             .min()
             .filter(|(d, k)| *d <= 2.max(k.len() / 3) && !name.is_empty());
         let hint = match best {

@@ -4,7 +4,8 @@
 //! only http(s) sources are embedded.
 
 use super::doc::Doc;
-use super::{attr, esc, required_source};
+use super::{attr, required_source};
+use crate::escape::html as esc;
 
 /// The HTML before and after a complex image's long description (`close` is empty for the
 /// other types, whose whole figure is in `open`).

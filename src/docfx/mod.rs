@@ -257,18 +257,5 @@ pub(crate) fn required_source<'a>(
     source
 }
 
-/// Escape text for HTML element content and quoted attribute values.
-pub(crate) fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    // Writing to a String cannot fail.
-    let _ = pulldown_cmark_escape::escape_html(&mut out, s);
-    // Control characters (a NUL in alt text, say) are not allowed in HTML.
-    let bad = |c: char| c < ' ' && !matches!(c, '\t' | '\n' | '\r');
-    if out.contains(bad) {
-        out = out.replace(bad, "\u{fffd}");
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests;

@@ -10,7 +10,8 @@
 
 use super::doc::{content_start, continuation, list_marker_end, skip_quote_markers, Doc};
 use super::scan::{self, Quote};
-use super::{attr, esc, parse_attributes};
+use super::{attr, parse_attributes};
+use crate::escape::html as esc;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Deeper nesting than this is left as plain quotes (with a warning).

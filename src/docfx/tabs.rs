@@ -9,8 +9,8 @@
 //! before it), or else at the end of the page.
 
 use super::doc::Doc;
-use super::esc;
 use super::scan::{Analysis, Heading};
+use crate::escape::html as esc;
 
 enum Close {
     /// The `---` line.

@@ -1,9 +1,8 @@
 //! Test helpers: a fake `Host` over an in-memory file map, and a renderer that does what the
 //! core does with `Preprocessed` (pulldown-cmark, then `swap_placeholders`).
 
-use super::{
-    esc, markdown_options, preprocess, swap_placeholders, Host, PivotConfig, Preprocessed,
-};
+use super::{markdown_options, preprocess, swap_placeholders, Host, PivotConfig, Preprocessed};
+use crate::escape::html as esc;
 use std::cell::Cell;
 use std::collections::BTreeMap;
 

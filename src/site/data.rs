@@ -10,8 +10,9 @@ use rayon::prelude::*;
 
 use crate::compare::{self, access::AccessMatrix, model::Comparison};
 use crate::diagram::{DiagramOptions, Show, Sketch};
-use crate::directives::{tables, Directive};
+use crate::directives::Directive;
 use crate::error::Diagnostic;
+use crate::escape;
 use crate::load::{self, Kind, SourceFile};
 use crate::output::OutputFile;
 use crate::resolve::links::{encode_path, normalize, relative_href};
@@ -145,30 +146,14 @@ impl Data {
         let (cmp, access) = self.comparisons.get(&d.source).ok_or_else(|| {
             err(format!(
                 "`{}` is not a comparison file in this site (looked for {})",
-                d.name, d.source
+                d.kind.name(),
+                d.source
             ))
         })?;
-        match d.name.as_str() {
-            "trust-boundary" => {
-                let show = d.model.as_deref().unwrap_or("all");
-                self.figure(&d.source, cmp, access, show, d.title.clone(), page_url, n)
-                    .map_err(err)
-            }
-            "access-matrix" => Ok(tables::access_matrix(cmp, access)),
-            "decision-table" | "decision-guide" => {
-                let dec = cmp
-                    .decision
-                    .as_ref()
-                    .ok_or_else(|| err(format!("{} has no [decision] table", d.source)))?;
-                Ok(if d.name == "decision-table" {
-                    tables::decision_table(cmp, dec)
-                } else {
-                    tables::decision_guide(cmp, dec)
-                })
-            }
-            "guidance-matrix" => Ok(tables::guidance_matrix(cmp)),
-            other => Err(err(format!("unknown directive `{other}`"))),
-        }
+        let figure = |show: &str, title: Option<String>| {
+            self.figure(&d.source, cmp, access, show, title, page_url, n)
+        };
+        d.kind.render(d, cmp, access, &figure).map_err(err)
     }
 
     /// The inline diagram figure: SVG, its text equivalent, and a caption with file links.
@@ -196,10 +181,10 @@ impl Data {
             "<figure class=\"td-diagram-figure\">\n{}\n<details class=\"td-diagram-text\"><summary>Text description</summary>\n{}</details>\n<figcaption>{} <span class=\"td-diagram-files\">(<a href=\"{}\">SVG</a>, <a href=\"{}\">PNG</a>, <a href=\"{}\">PNG 2x</a>)</span></figcaption>\n</figure>\n",
             dia.svg_inline,
             dia.text_equivalent_html,
-            tables::esc(&dia.title),
-            tables::esc(&svg),
-            tables::esc(&png),
-            tables::esc(&png2)
+            escape::html(&dia.title),
+            escape::html(&svg),
+            escape::html(&png),
+            escape::html(&png2)
         ))
     }
 
