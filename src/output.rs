@@ -235,8 +235,13 @@ mod tests {
         write(&out, &[OutputFile::new("b.html", "two")]).unwrap();
         assert!(!out.join("a/index.html").exists());
         assert_eq!(fs::read_to_string(out.join("b.html")).unwrap(), "two");
-        let leftovers: Vec<_> = fs::read_dir(t.path()).unwrap().collect();
+        let leftovers: Vec<_> = fs::read_dir(t.path())
+            .unwrap()
+            .flatten()
+            .filter(|e| e.file_name() != ".public.lock")
+            .collect();
         assert_eq!(leftovers.len(), 1);
+        assert!(out.join(crate::outdir::STAMP).is_file());
     }
 
     #[test]
@@ -251,7 +256,11 @@ mod tests {
         }
         assert_eq!(fs::read_to_string(out.join("keep.html")).unwrap(), "old");
         assert!(!out.join("new.html").exists());
-        let names: Vec<_> = fs::read_dir(t.path()).unwrap().collect();
+        let names: Vec<_> = fs::read_dir(t.path())
+            .unwrap()
+            .flatten()
+            .filter(|e| e.file_name() != ".public.lock")
+            .collect();
         assert_eq!(names.len(), 1, "the staging folder was removed");
         assert!(!t.path().join("escape.html").exists());
     }

@@ -193,3 +193,187 @@ fn an_unknown_template_is_an_error_at_its_line() {
         r.stderr
     );
 }
+
+#[test]
+fn safe_mode_keeps_the_text_after_an_unclosed_style_or_script() {
+    for tag in ["style", "script"] {
+        let s = site();
+        s.file(
+            "content/index.md",
+            &format!("# Home\n\nBefore.\n\n<{tag}>\n\nAfter **the tag**.\n"),
+        );
+        let r = s.run(&["build", "--safe"]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        assert!(
+            r.stderr.contains(&format!(
+                "content/index.md:5:1: warning: `<{tag}>` is never closed"
+            )),
+            "{}",
+            r.stderr
+        );
+        let html = s.out("index.html");
+        let main = &html[html.find("<main").expect("main")..html.find("</main>").expect("end")];
+        assert!(main.contains("After <strong>the tag</strong>."), "{main}");
+        assert!(main.contains(&format!("&lt;{tag}&gt;")), "{main}");
+        assert!(!main.contains(&format!("<{tag}>")), "{main}");
+    }
+}
+
+#[test]
+fn a_folder_of_many_pages_gets_a_bounded_sidebar() {
+    let s = site();
+    s.file("content/big/index.md", "# Big\n");
+    for i in 0..300 {
+        s.file(
+            &format!("content/big/p{i:03}.md"),
+            &format!("# Page {i:03}\n"),
+        );
+    }
+    let r = s.build();
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let page = s.out("big/p150/index.html");
+    assert!(page.contains("150 earlier pages"), "window start");
+    assert!(page.contains("100 more pages"), "window end");
+    assert!(!page.contains("Page 000<"), "a page far away is not listed");
+    assert!(page.contains("Page 151<"), "a neighbour is listed");
+    // The landing page lists every page of the folder.
+    let landing = s.out("big/index.html");
+    assert!(landing.contains("p000/") && landing.contains("p299/"));
+    let small = std::fs::metadata(s.out_path("big/p150/index.html")).expect("page");
+    assert!(small.len() < 40_000, "page is {} bytes", small.len());
+}
+
+/// The example comparison with `n` copies of its first model.
+fn comparison_with_models(n: usize) -> String {
+    let data = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/init/models.toml"),
+    )
+    .expect("example data");
+    let head = &data[..data.find("[[model]]").expect("models")];
+    let first = data.find("[[model]]").expect("model");
+    let second = first + 1 + data[first + 1..].find("[[model]]").expect("2nd");
+    let model = data[first..second].trim_end();
+    let mut out = head.to_string();
+    for i in 0..n {
+        out.push_str(&model.replace("id = \"plain-vm\"", &format!("id = \"m{i}\"")));
+        out.push_str("\n\n");
+    }
+    out
+}
+
+#[test]
+fn a_side_by_side_diagram_of_too_many_models_is_a_located_error() {
+    let s = site();
+    s.file("content/m.toml", &comparison_with_models(30));
+    s.file(
+        "content/index.md",
+        "# Home\n\n:::trust-boundary source=\"m.toml\":::\n\n:::trust-boundary source=\"m.toml\" model=\"m3\":::\n",
+    );
+    let r = s.build();
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("content/index.md:3:1: error:")
+            && r.stderr.contains("30 model columns")
+            && r.stderr.contains("model="),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn only_diagrams_a_page_or_binding_uses_are_drawn() {
+    let s = site();
+    s.file("content/m.toml", &comparison_with_models(3));
+    let r = s.build();
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(!s.out_path("diagrams").exists(), "no page uses the data");
+    s.file(
+        "content/index.md",
+        "# Home\n\n:::trust-boundary source=\"m.toml\" model=\"m1\":::\n",
+    );
+    let r = s.build();
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let names: Vec<String> = std::fs::read_dir(s.out_path("diagrams"))
+        .expect("diagrams")
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        names.iter().all(|n| n.starts_with("example-m1")),
+        "{names:?}"
+    );
+    assert_eq!(names.len(), 3, "{names:?}");
+}
+
+fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' && i + 2 < b.len() {
+            let hex = std::str::from_utf8(&b[i + 1..i + 3]).unwrap_or("");
+            if let Ok(v) = u8::from_str_radix(hex, 16) {
+                out.push(v);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[test]
+fn file_names_with_hash_question_mark_and_percent_get_working_urls() {
+    let s = site();
+    s.file(
+        "content/index.md",
+        "# Home\n\n[hash](a%23b.md) [query](a%3Fb.md) [percent](100%25.md)\n",
+    )
+    .file("content/a#b.md", "# Hash\n\n[home](index.md)\n")
+    .file("content/a?b.md", "# Query\n")
+    .file("content/100%.md", "# Percent\n");
+    let r = s.build();
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let out = s.root().join("public");
+    let base = url::Url::parse("http://site.test/").expect("base");
+    for (page, want) in [("", 3), ("a#b/", 1), ("a?b/", 0), ("100%/", 0)] {
+        let html = std::fs::read_to_string(out.join(page).join("index.html")).expect("page");
+        let page_url = base
+            .join(&trustdoc::resolve::links::encode_path(page))
+            .expect("page url");
+        assert!(page_url.fragment().is_none() && page_url.query().is_none());
+        let mut checked = 0;
+        for href in html
+            .split("href=\"")
+            .skip(1)
+            .filter_map(|h| h.split('"').next())
+        {
+            if href.contains("://") || href.starts_with('#') || href.starts_with("mailto:") {
+                continue;
+            }
+            let href = href.replace("&amp;", "&");
+            let u = page_url.join(&href).expect("resolves");
+            assert!(u.query().is_none(), "{page}: `{href}` has a query: {u}");
+            let path = percent_decode(u.path().trim_start_matches('/'));
+            let target = if path.is_empty() || path.ends_with('/') {
+                out.join(&path).join("index.html")
+            } else {
+                out.join(&path)
+            };
+            assert!(
+                target.is_file(),
+                "{page}: `{href}` -> {u} -> {} is missing",
+                target.display()
+            );
+            if ["a%23b/", "a%3Fb/", "100%25/"]
+                .iter()
+                .any(|w| href.ends_with(w))
+            {
+                checked += 1;
+            }
+        }
+        assert!(checked >= want, "{page}: {checked} links to the odd pages");
+    }
+}

@@ -77,16 +77,16 @@ pub(crate) fn check(
     // The file can come from anyone who can change the repository; only the command line
     // may send the output elsewhere.
     let outside = matches!(out_origin, Origin::File(..)) && !out.starts_with(&root);
-    let problem = if outside {
-        Some(format!(
-            "the output folder resolves to {}, outside the site root {}; expected a folder \
+    let problem = output_problem(&out, &root, &content, &docset).or_else(|| {
+        outside.then(|| {
+            format!(
+                "the output folder resolves to {}, outside the site root {}; expected a folder \
              inside the site root (use --output for one elsewhere)",
-            out.display(),
-            root.display()
-        ))
-    } else {
-        output_problem(&out, &root, &content, &docset)
-    };
+                out.display(),
+                root.display()
+            )
+        })
+    });
     if let Some(problem) = problem {
         let msg = format!(
             "{problem}; a build replaces the whole output folder, so expected a folder of its \

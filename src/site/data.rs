@@ -2,8 +2,9 @@
 //! directives pages ask for, and produces the diagram files (standalone SVG, PNG at 1x and
 //! 2x, and the PNG written at each path an `image` binding names).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
+use std::sync::Mutex;
 
 use rayon::prelude::*;
 
@@ -13,13 +14,33 @@ use crate::directives::{tables, Directive};
 use crate::error::Diagnostic;
 use crate::load::{self, Kind, SourceFile};
 use crate::output::OutputFile;
-use crate::resolve::links::{encode_path, normalize, relative_href};
+use crate::resolve::links::{normalize, relative_href};
 
 pub struct Data {
     /// Content-relative path -> comparison and its access matrix.
     pub comparisons: BTreeMap<String, (Comparison, AccessMatrix)>,
     /// Content-relative image path -> (comparison path, show).
     pub bound_images: BTreeMap<String, (String, String)>,
+    /// (comparison path, show) of every diagram a page shows; only these and the bound
+    /// images are drawn as files.
+    used: Mutex<BTreeSet<(String, String)>>,
+}
+
+/// A side-by-side diagram of more models than this is refused: each model is a column, and
+/// a few hundred make a picture hundreds of thousands of pixels wide.
+pub const MAX_SIDE_BY_SIDE: usize = 24;
+
+/// Why the diagram `show` of `cmp` is not drawn, if it is not.
+fn too_wide(cmp: &Comparison, show: &str) -> Option<String> {
+    (show == "all" && cmp.models.len() > MAX_SIDE_BY_SIDE).then(|| {
+        format!(
+            "the side-by-side diagram of {} would have {} model columns, more than the {} \
+             that stay readable; show one model per diagram instead (model=\"ID\")",
+            cmp.id,
+            cmp.models.len(),
+            MAX_SIDE_BY_SIDE
+        )
+    })
 }
 
 /// Loads every data file that declares the comparison schema.
@@ -40,6 +61,7 @@ pub fn load(files: &[SourceFile]) -> (Data, Vec<Diagnostic>) {
     let mut data = Data {
         comparisons: BTreeMap::new(),
         bound_images: BTreeMap::new(),
+        used: Mutex::new(BTreeSet::new()),
     };
     let mut diags = Vec::new();
     for (rel, cmp, d) in results {
@@ -143,11 +165,17 @@ impl Data {
             id_prefix: format!("td-{}-{}-{n}", slug(&cmp.id), slug(show)),
             title,
         };
+        if let Some(msg) = too_wide(cmp, show) {
+            return Err(msg);
+        }
         let dia = diagram::render(cmp, access, show_of(show), &opts)?;
+        if let Ok(mut used) = self.used.lock() {
+            used.insert((rel.to_string(), show.to_string()));
+        }
         let base = diagram_base(rel, cmp, show);
-        let svg = relative_href(page_url, &encode_path(&format!("{base}.svg")));
-        let png = relative_href(page_url, &encode_path(&png_name(&base, 1.0)));
-        let png2 = relative_href(page_url, &encode_path(&png_name(&base, 2.0)));
+        let svg = relative_href(page_url, &format!("{base}.svg"));
+        let png = relative_href(page_url, &png_name(&base, 1.0));
+        let png2 = relative_href(page_url, &png_name(&base, 2.0));
         Ok(format!(
             "<figure class=\"td-diagram-figure\">\n{}\n<details class=\"td-diagram-text\"><summary>Text description</summary>\n{}</details>\n<figcaption>{} <span class=\"td-diagram-files\">(<a href=\"{}\">SVG</a>, <a href=\"{}\">PNG</a>, <a href=\"{}\">PNG 2x</a>)</span></figcaption>\n</figure>\n",
             dia.svg_inline,
@@ -173,17 +201,25 @@ impl Data {
         self.figure(rel, cmp, access, show, title, page_url, n).ok()
     }
 
-    /// Every diagram file: for each comparison, all models and each model (SVG, PNG, PNG 2x),
-    /// and a PNG at every bound image path.
+    /// The diagram files of every diagram a page shows or an image binding names (SVG, PNG,
+    /// PNG 2x), and a PNG at every bound image path.
     /// PNGs already in `previous` (the last build's output folder) are kept when they
     /// record the same SVG source, so a rebuild only draws diagrams that changed.
     pub fn files(&self, previous: Option<&Path>) -> (Vec<OutputFile>, Vec<Diagnostic>) {
+        let mut wanted = self.used.lock().map(|u| u.clone()).unwrap_or_default();
+        wanted.extend(self.bound_images.values().cloned());
         let mut jobs: Vec<(String, String, String)> = Vec::new();
-        for (rel, (cmp, _)) in &self.comparisons {
-            jobs.push((rel.clone(), "all".into(), diagram_base(rel, cmp, "all")));
-            for m in &cmp.models {
-                jobs.push((rel.clone(), m.id.clone(), diagram_base(rel, cmp, &m.id)));
+        let mut diags = Vec::new();
+        for (rel, show) in wanted {
+            let Some((cmp, _)) = self.comparisons.get(&rel) else {
+                continue;
+            };
+            if let Some(msg) = too_wide(cmp, &show) {
+                diags.push(Diagnostic::error(&cmp.path, 0, 0, "diagram", msg));
+                continue;
             }
+            let base = diagram_base(&rel, cmp, &show);
+            jobs.push((rel, show, base));
         }
         let cache = diagram::RasterCache::default();
         let rendered: Vec<Result<DiagramFiles, Diagnostic>> = jobs
@@ -212,7 +248,6 @@ impl Data {
             })
             .collect();
         let mut files = Vec::new();
-        let mut diags = Vec::new();
         let mut pngs: BTreeMap<(String, String), Vec<u8>> = BTreeMap::new();
         for r in rendered {
             match r {

@@ -140,7 +140,13 @@ impl SiteHost<'_, '_> {
             &PivotConfig::default(),
         );
         diags.extend(pre.diagnostics);
-        let full = pre.text;
+        let mut full = pre.text;
+        if self.sh.cfg.safe {
+            let (escaped, d) =
+                markdown::sanitize::escape_unclosed_raw_blocks(disp, &full, body_offset);
+            full = escaped;
+            diags.extend(d);
+        }
         let body = full.get(body_offset..).unwrap_or("");
         let mut rendered = markdown::render(&full, body_offset, body, self.sh.opts, self.linker);
         if self.sh.cfg.safe {

@@ -115,7 +115,11 @@ impl<'a> PageViews<'a> {
             content: &o.rendered.html,
             has_h1: o.rendered.h1.is_some(),
             toc: &o.rendered.toc,
-            permalink: format!("{}{}", self.cfg.base_url, p.url),
+            permalink: format!(
+                "{}{}",
+                self.cfg.base_url,
+                crate::resolve::links::encode_path(&p.url)
+            ),
             path: &p.url,
             last_updated: p.fm.date.as_deref(),
             last_updated_display: p.fm.date.as_deref().and_then(display_date),
