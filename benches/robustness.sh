@@ -62,7 +62,7 @@ for bin in "${bins[@]}"; do
     secs=$(awk -F': ' '/Elapsed \(wall clock\)/ {n = split($2, t, ":"); s = 0;
       for (i = 1; i <= n; i++) s = s * 60 + t[i]; print s}' "$log")
     peak=$(awk -F': ' '/Maximum resident set size/ {printf "%.0f", $2 / 1024}' "$log")
-    size=$(du -sm "$out" 2>/dev/null | cut -f1)
+    size=$({ du -sm "$out" 2>/dev/null || true; } | cut -f1)
     printf '%-34s %-14s %6s %9s %10s %10s\n' "$bin" "$corpus" "$code" "$secs" "$peak" \
       "${size:-0}"
   done
