@@ -8,6 +8,8 @@
 #   sparse-big   one page and a sparse BIG_MB (default 128) MB `big.md` (refused by size)
 #   flat-N       N pages (default FLAT=2000) in one folder
 #   nested-N     the same N pages in 100 folders
+#   models-M     a comparison of M models (default MODELS=200) shown by one single-model
+#                diagram (before issue 13 every diagram, all models side by side too, was drawn)
 # Each build writes into an empty OUT folder; /usr/bin/time -v gives wall time and peak
 # memory, du the output size. Give the previous release binary first to compare, e.g.
 #   benches/robustness.sh /tmp/trustdoc-base target/release/trustdoc
@@ -17,6 +19,7 @@ work=${WORK:-/tmp/trustdoc-robust}
 out=${OUT:-$work/out}
 flat=${FLAT:-2000}
 big_mb=${BIG_MB:-128}
+models=${MODELS:-200}
 bins=("$@")
 if [ ${#bins[@]} -eq 0 ]; then
   cargo build --release --quiet --manifest-path "$here/Cargo.toml" --bin trustdoc
@@ -49,9 +52,26 @@ if [ ! -d "$work/flat-$flat" ]; then
   done
 fi
 
+if [ ! -d "$work/models-$models" ]; then
+  mkdir -p "$work/models-$models/content"
+  printf 'title = "T"\n' > "$work/models-$models/trustdoc.toml"
+  printf '# Home\n\n:::trust-boundary source="m.toml" model="m1":::\n' \
+    > "$work/models-$models/content/index.md"
+  python3 - "$here/src/init/models.toml" "$models" > "$work/models-$models/content/m.toml" <<'PY'
+import sys
+data = open(sys.argv[1]).read()
+first = data.index("[[model]]")
+second = data.index("[[model]]", first + 1)
+model = data[first:second].rstrip()
+head = data[:first]
+print(head + "\n\n".join(model.replace('id = "plain-vm"', f'id = "m{i}"')
+                          for i in range(int(sys.argv[2]))))
+PY
+fi
+
 printf '%-34s %-14s %6s %9s %10s %10s\n' binary corpus exit seconds peak-MB output-MB
 for bin in "${bins[@]}"; do
-  for corpus in sparse-big "flat-$flat" "nested-$flat"; do
+  for corpus in sparse-big "flat-$flat" "nested-$flat" "models-$models"; do
     rm -rf "$out"
     log=$work/time.log
     set +e
