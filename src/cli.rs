@@ -48,6 +48,9 @@ pub enum Command {
         /// Print only errors and warnings.
         #[arg(long, short)]
         quiet: bool,
+        /// Replace an output folder that a trustdoc build did not write.
+        #[arg(long)]
+        force: bool,
     },
     /// Run every check a build runs, and write nothing.
     Check {
@@ -90,6 +93,7 @@ pub fn run(cmd: Command) -> u8 {
             safe,
             report,
             quiet,
+            force,
         } => {
             let ov = Overrides {
                 output,
@@ -97,7 +101,8 @@ pub fn run(cmd: Command) -> u8 {
                 strict,
                 safe,
             };
-            build(&root, &ov, report.as_deref(), quiet, true)
+            let write = WriteOpts { report, force };
+            build(&root, &ov, quiet, Some(&write))
         }
         Command::Check { root, strict, safe } => {
             let ov = Overrides {
@@ -105,7 +110,7 @@ pub fn run(cmd: Command) -> u8 {
                 safe,
                 ..Overrides::default()
             };
-            build(&root, &ov, None, false, false)
+            build(&root, &ov, false, None)
         }
         Command::Init { dir } => match crate::init::init(&dir) {
             Ok(n) => {
@@ -124,7 +129,14 @@ pub fn run(cmd: Command) -> u8 {
     }
 }
 
-fn build(root: &Path, ov: &Overrides, report: Option<&Path>, quiet: bool, write: bool) -> u8 {
+/// What `build` adds to `check`: where the report goes, and whether an output folder without
+/// trustdoc's stamp may be replaced.
+struct WriteOpts {
+    report: Option<PathBuf>,
+    force: bool,
+}
+
+fn build(root: &Path, ov: &Overrides, quiet: bool, write: Option<&WriteOpts>) -> u8 {
     if !root.is_dir() {
         eprintln!("error: site root {} is not a folder", root.display());
         return 2;
@@ -142,16 +154,25 @@ fn build(root: &Path, ov: &Overrides, report: Option<&Path>, quiet: bool, write:
     };
     // Files go straight into a staging folder beside the output (nothing for `check`); it
     // replaces the output folder only if the build has no errors, and is removed otherwise.
-    let staging = if write {
-        match crate::output::Staging::new(&cfg.output_dir) {
+    let report = write.and_then(|w| w.report.as_deref());
+    // A report inside the output folder goes into the new output (Some(output path)).
+    let report_in_output = match report.map(|r| crate::outdir::report_target(r, &cfg)) {
+        Some(Err(e)) => {
+            eprintln!("error: {e}");
+            return 2;
+        }
+        Some(Ok(inside)) => inside,
+        None => None,
+    };
+    let staging = match write {
+        Some(w) => match crate::output::Staging::open(&cfg.output_dir, w.force) {
             Ok(s) => Some(s),
             Err(e) => {
                 eprintln!("error: {e}");
                 return 2;
             }
-        }
-    } else {
-        None
+        },
+        None => None,
     };
     let sink: &dyn crate::output::Sink = match &staging {
         Some(s) => s,
@@ -166,9 +187,23 @@ fn build(root: &Path, ov: &Overrides, report: Option<&Path>, quiet: bool, write:
     };
     print_diagnostics(&outcome.diagnostics);
     if let Some(path) = report {
-        let json = serde_json::to_string_pretty(&outcome.report).unwrap_or_default();
-        if let Err(e) = std::fs::write(path, json + "\n") {
-            eprintln!("error: {}: {e}", path.display());
+        let json = serde_json::to_string_pretty(&outcome.report).unwrap_or_default() + "\n";
+        let written = match (&report_in_output, &staging) {
+            (Some(_), _) if outcome.errors() > 0 => {
+                eprintln!(
+                    "note: the report {} was not written: it is inside the output folder, \
+                     which a failed build leaves as it was",
+                    path.display()
+                );
+                Ok(())
+            }
+            (Some(rel), Some(s)) => {
+                crate::output::Sink::put(s, crate::output::OutputFile::new(rel.clone(), json))
+            }
+            _ => std::fs::write(path, json).map_err(|e| format!("{}: {e}", path.display())),
+        };
+        if let Err(e) = written {
+            eprintln!("error: {e}");
             return 2;
         }
     }

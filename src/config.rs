@@ -14,7 +14,12 @@ use crate::error::{Diagnostic, LineIndex};
 
 mod paths;
 
+pub(crate) use paths::resolve as resolve_path;
+
 pub const CONFIG_FILE: &str = "trustdoc.toml";
+
+/// Pages and data files above this size (MB) are refused before they are read.
+pub const DEFAULT_MAX_FILE_MB: u64 = 16;
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -27,6 +32,8 @@ pub struct RawConfig {
     pub output_dir: Option<Spanned<String>>,
     pub docset_root: Option<Spanned<String>>,
     pub safe: Option<bool>,
+    /// Largest page or data file read, in MB (default [`DEFAULT_MAX_FILE_MB`]).
+    pub max_file_mb: Option<u64>,
     #[serde(default)]
     pub markdown: RawMarkdown,
     #[serde(default)]
@@ -81,6 +88,8 @@ pub struct Config {
     pub language: String,
     pub safe: bool,
     pub strict: bool,
+    /// Largest page or data file read, in bytes.
+    pub max_file_bytes: u64,
     pub highlight: bool,
     pub smart_punctuation: bool,
     pub nav: Vec<NavEntry>,
@@ -144,6 +153,9 @@ impl Config {
         };
         let (base_url, base_path) = match normalize_base_url(&base) {
             Ok(v) => v,
+            Err(msg) if ov.base_url.is_some() => {
+                return Err(ConfigError::Usage(format!("--base-url {base}: {msg}")));
+            }
             Err(msg) => {
                 diags.push(Diagnostic::error(
                     CONFIG_FILE,
@@ -180,6 +192,10 @@ impl Config {
             language: raw.language.unwrap_or_else(|| "en".into()),
             safe: ov.safe || raw.safe.unwrap_or(false),
             strict: ov.strict,
+            max_file_bytes: raw
+                .max_file_mb
+                .unwrap_or(DEFAULT_MAX_FILE_MB)
+                .saturating_mul(1 << 20),
             highlight: raw.markdown.highlight.unwrap_or(true),
             smart_punctuation: raw.markdown.smart_punctuation.unwrap_or(false),
             nav: raw.nav,

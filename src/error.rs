@@ -80,9 +80,19 @@ impl fmt::Display for Diagnostic {
     }
 }
 
-/// `s` with control characters other than line breaks and tabs written as `\u{…}`.
+/// `s` with control characters other than tabs written as `\u{…}`: line breaks too (a link
+/// target holding one could forge a whole diagnostic line), and the bidirectional controls
+/// that reorder what a terminal shows (U+202E turns `txt.exe` into `exe.txt`).
 fn printable(s: &str) -> std::borrow::Cow<'_, str> {
-    let bad = |c: char| c.is_control() && !matches!(c, '\n' | '\t');
+    let bad = |c: char| {
+        (c.is_control() && c != '\t')
+            || matches!(
+                c,
+                '\u{61c}' | '\u{200e}' | '\u{200f}' | '\u{2028}' | '\u{2029}'
+            )
+            || ('\u{202a}'..='\u{202e}').contains(&c)
+            || ('\u{2066}'..='\u{2069}').contains(&c)
+    };
     if !s.contains(bad) {
         return std::borrow::Cow::Borrowed(s);
     }

@@ -27,6 +27,9 @@ pub struct FrontMatter {
     /// Page line of the `aliases` key (0 when absent), for messages about an alias.
     #[serde(skip)]
     pub aliases_line: usize,
+    /// Page line of the `template` key (0 when absent), for an unknown template's message.
+    #[serde(skip)]
+    pub template_line: usize,
 }
 
 /// A page split into front matter and body. `body_offset` is the byte offset of the body in
@@ -242,7 +245,10 @@ fn interpret(
                     ))
                 }
             },
-            "template" => fm.template = Some(text(&key, &v)?),
+            "template" => {
+                fm.template_line = line_of(&key);
+                fm.template = Some(text(&key, &v)?);
+            }
             "slug" => fm.slug = Some(text(&key, &v)?),
             "zone_pivot_groups" => fm.zone_pivot_groups = Some(text(&key, &v)?),
             "aliases" => {

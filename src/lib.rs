@@ -23,6 +23,7 @@ pub mod fuzzing;
 pub mod init;
 pub mod load;
 pub mod markdown;
+pub mod outdir;
 pub mod output;
 pub mod render;
 pub mod resolve;

@@ -167,12 +167,18 @@ pub fn load(cfg: &Config) -> Result<(Vec<SourceFile>, Vec<Diagnostic>), String> 
     }
 
     diags.extend(refused.into_inner());
+    diags.extend(collisions(cfg, &found));
 
     let read: Vec<Result<SourceFile, Diagnostic>> = found
         .into_par_iter()
         .map(|(rel, abs)| {
             let kind = classify(&rel);
             let disp = display(cfg, &abs);
+            if kind != Kind::Static {
+                if let Some(d) = too_large(&abs, &disp, cfg.max_file_bytes) {
+                    return Err(d);
+                }
+            }
             match std::fs::read(&abs) {
                 Ok(bytes) => Ok(SourceFile {
                     rel,
@@ -199,6 +205,75 @@ pub fn load(cfg: &Config) -> Result<(Vec<SourceFile>, Vec<Diagnostic>), String> 
         }
     }
     Ok((files, diags))
+}
+
+/// Errors for paths that differ only in letter case or Unicode normalization (`Foo.md`
+/// beside `foo.md`, NFC beside NFD `ümlaut.md`), files and folders alike: on macOS and
+/// Windows hosting they are one name, and one output would overwrite the other.
+fn collisions(cfg: &Config, found: &[(String, PathBuf)]) -> Vec<Diagnostic> {
+    use std::collections::BTreeMap;
+    use unicode_normalization::UnicodeNormalization;
+    let mut names: BTreeMap<String, String> = BTreeMap::new();
+    let mut diags = Vec::new();
+    let mut reported = std::collections::BTreeSet::new();
+    for (rel, _) in found {
+        // The file and each folder above it, shortest first.
+        let mut prefix = String::new();
+        for (i, seg) in rel.split('/').enumerate() {
+            if i > 0 {
+                prefix.push('/');
+            }
+            prefix.push_str(seg);
+            let key: String = prefix.nfc().collect::<String>().to_lowercase();
+            match names.get(&key) {
+                None => {
+                    names.insert(key, prefix.clone());
+                }
+                Some(first) if *first == prefix => {}
+                Some(first) => {
+                    if reported.insert(key.clone()) {
+                        let shown = |r: &str| display(cfg, &cfg.content_dir.join(r));
+                        diags.push(Diagnostic::error(
+                            shown(&prefix),
+                            0,
+                            0,
+                            "name-collision",
+                            format!(
+                                "this name and `{}` differ only in letter case or Unicode \
+                                 normalization; on case-insensitive hosting (macOS, Windows) \
+                                 one would overwrite the other, so rename one of them",
+                                shown(first)
+                            ),
+                        ));
+                    }
+                    break;
+                }
+            }
+        }
+    }
+    diags
+}
+
+/// An error when the file at `abs` is larger than `limit` bytes, found before reading it
+/// (a sparse 1 GB page would otherwise be read, parsed and rendered whole).
+fn too_large(abs: &Path, disp: &str, limit: u64) -> Option<Diagnostic> {
+    let len = std::fs::metadata(abs).ok()?.len();
+    if len <= limit {
+        return None;
+    }
+    let mb = |n: u64| n.div_ceil(1 << 20);
+    Some(Diagnostic::error(
+        disp,
+        0,
+        0,
+        "too-large",
+        format!(
+            "this file is {} MB; the limit is {} MB for pages and data files (raise \
+             `max_file_mb` in trustdoc.toml if it is meant to be this large)",
+            mb(len),
+            limit >> 20
+        ),
+    ))
 }
 
 /// A path with `/` separators whatever the platform (site paths and URLs use `/`).

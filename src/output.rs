@@ -9,6 +9,8 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
+use crate::outdir;
+
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct OutputFile {
     /// Output-relative, `/`-separated; never absolute, never `..`.
@@ -73,7 +75,7 @@ impl Sink for Discard {
 /// A fresh temporary folder beside the output folder. Files are written into it as they
 /// come; [`Staging::commit`] swaps it in for the output folder with two renames, and a
 /// staging dropped without a commit (a failed build) is removed, leaving the last good
-/// site untouched.
+/// site untouched. It holds the output's lock ([`crate::outdir`]) from start to swap.
 pub struct Staging {
     out_dir: PathBuf,
     tmp: PathBuf,
@@ -81,31 +83,55 @@ pub struct Staging {
     /// Folders already created inside `tmp`.
     made: Mutex<BTreeSet<PathBuf>>,
     committed: bool,
+    lock: Option<(outdir::OutputLock, PathBuf)>,
+    /// Folders above the output this build created (removed again if it fails).
+    parents: Vec<PathBuf>,
 }
 
 impl Staging {
+    /// A staging folder for an output folder that must be absent, empty or stamped.
     pub fn new(out_dir: &Path) -> Result<Staging, String> {
+        Staging::open(out_dir, false)
+    }
+
+    /// A staging folder for `out_dir`; `force` allows replacing a folder without the stamp.
+    pub fn open(out_dir: &Path, force: bool) -> Result<Staging, String> {
+        let out_dir = crate::config::resolve_path(out_dir);
+        outdir::check_owned(&out_dir, force)?;
         let parent = out_dir
             .parent()
-            .filter(|p| !p.as_os_str().is_empty())
             .map(Path::to_path_buf)
-            .unwrap_or_else(|| PathBuf::from("."));
-        fs::create_dir_all(&parent).map_err(|e| format!("{}: {e}", parent.display()))?;
+            .ok_or_else(|| format!("{}: cannot be the output folder", out_dir.display()))?;
         let name = out_dir
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "public".into());
-        let tmp = parent.join(format!(".{name}.tmp-{}", std::process::id()));
-        let old = parent.join(format!(".{name}.old-{}", std::process::id()));
-        let _ = fs::remove_dir_all(&tmp);
-        fs::create_dir_all(&tmp).map_err(|e| format!("{}: {e}", tmp.display()))?;
-        Ok(Staging {
-            out_dir: out_dir.to_path_buf(),
-            tmp,
-            old,
+        let parents = outdir::make_parents(&out_dir)?;
+        let mut staging = Staging {
+            tmp: parent.join(format!(".{name}.tmp-{}", std::process::id())),
+            old: parent.join(format!(".{name}.old-{}", std::process::id())),
+            out_dir,
             made: Mutex::new(BTreeSet::new()),
             committed: false,
-        })
+            lock: None,
+            parents,
+        };
+        // Dropping `staging` on an error below removes what it made.
+        let lock = outdir::lock(&parent, &name)?;
+        staging.lock = Some((lock, parent.join(format!(".{name}.lock"))));
+        outdir::check_owned(&staging.out_dir, force)?;
+        outdir::remove_stale(&parent, &name);
+        let tmp = &staging.tmp;
+        let _ = fs::remove_dir_all(tmp);
+        fs::create_dir(tmp).map_err(|e| format!("{}: {e}", tmp.display()))?;
+        fs::write(tmp.join(outdir::STAMP), outdir::STAMP_TEXT)
+            .map_err(|e| format!("{}: {e}", tmp.display()))?;
+        Ok(staging)
+    }
+
+    /// The output folder, resolved (`..` applied, links followed).
+    pub fn out_dir(&self) -> &Path {
+        &self.out_dir
     }
 
     /// Replaces the output folder by everything put so far.
@@ -167,6 +193,15 @@ impl Drop for Staging {
         if !self.committed {
             let _ = fs::remove_dir_all(&self.tmp);
         }
+        let lock = self.lock.take();
+        if !self.committed && !self.parents.is_empty() {
+            // The folders above the output are this build's own, and so is the lock file.
+            if let Some((lock, path)) = lock {
+                drop(lock);
+                let _ = fs::remove_file(path);
+            }
+            outdir::remove_made(&self.parents);
+        }
     }
 }
 
@@ -214,8 +249,13 @@ mod tests {
         write(&out, &[OutputFile::new("b.html", "two")]).unwrap();
         assert!(!out.join("a/index.html").exists());
         assert_eq!(fs::read_to_string(out.join("b.html")).unwrap(), "two");
-        let leftovers: Vec<_> = fs::read_dir(t.path()).unwrap().collect();
+        let leftovers: Vec<_> = fs::read_dir(t.path())
+            .unwrap()
+            .flatten()
+            .filter(|e| e.file_name() != ".public.lock")
+            .collect();
         assert_eq!(leftovers.len(), 1);
+        assert!(out.join(crate::outdir::STAMP).is_file());
     }
 
     #[test]
@@ -230,7 +270,11 @@ mod tests {
         }
         assert_eq!(fs::read_to_string(out.join("keep.html")).unwrap(), "old");
         assert!(!out.join("new.html").exists());
-        let names: Vec<_> = fs::read_dir(t.path()).unwrap().collect();
+        let names: Vec<_> = fs::read_dir(t.path())
+            .unwrap()
+            .flatten()
+            .filter(|e| e.file_name() != ".public.lock")
+            .collect();
         assert_eq!(names.len(), 1, "the staging folder was removed");
         assert!(!t.path().join("escape.html").exists());
     }

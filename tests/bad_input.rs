@@ -115,8 +115,13 @@ fn deeply_nested_lists_build() {
 
 #[test]
 fn twenty_megabyte_page_builds() {
+    // Above the default limit of 16 MB, so the site raises it.
     let big = "word ".repeat(200).repeat(20_000);
-    let (s, r) = site_with("content/big.md", big.as_bytes());
+    let s = TestSite::nested();
+    s.file("trustdoc.toml", "title = \"T\"\nmax_file_mb = 32\n")
+        .file("content/index.md", "# Home\n")
+        .bytes("content/big.md", big.as_bytes());
+    let r = s.build();
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(
         std::fs::metadata(s.out_path("big/index.html"))

@@ -73,7 +73,21 @@ pub(crate) fn check(
     } else {
         origin(&raw.output_dir, "output_dir", "public")
     };
-    if let Some(problem) = output_problem(&resolve(f.output), &root, &content, &docset) {
+    let out = resolve(f.output);
+    // The file can come from anyone who can change the repository; only the command line
+    // may send the output elsewhere.
+    let outside = matches!(out_origin, Origin::File(..)) && !out.starts_with(&root);
+    let problem = output_problem(&out, &root, &content, &docset).or_else(|| {
+        outside.then(|| {
+            format!(
+                "the output folder resolves to {}, outside the site root {}; expected a folder \
+             inside the site root (use --output for one elsewhere)",
+                out.display(),
+                root.display()
+            )
+        })
+    });
+    if let Some(problem) = problem {
         let msg = format!(
             "{problem}; a build replaces the whole output folder, so expected a folder of its \
              own such as `public` (nothing was deleted)"
@@ -107,6 +121,17 @@ fn output_problem(out: &Path, root: &Path, content: &Path, docset: &Path) -> Opt
         if root.join(name).starts_with(out) {
             return Some(format!("the output folder {shown} is the site's `{name}`"));
         }
+        // Assets are copied into the output: inside them it would copy itself each build.
+        if out.starts_with(root.join(name)) {
+            return Some(format!(
+                "the output folder {shown} is inside the site's `{name}`"
+            ));
+        }
+    }
+    if out.components().any(|c| c.as_os_str() == ".git") {
+        return Some(format!(
+            "the output folder {shown} is inside a Git repository's `.git` folder"
+        ));
     }
     let meta = std::fs::symlink_metadata(out).ok();
     if meta.as_ref().is_some_and(|m| !m.is_dir()) {

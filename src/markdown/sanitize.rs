@@ -27,9 +27,83 @@ pub fn clean(html: &str) -> String {
     builder().clean(html).to_string()
 }
 
+/// Raw HTML blocks opened by `<script>`, `<style>`, `<textarea>` or `<pre>` run to their
+/// closing tag, and without one to the end of the page; sanitising then drops the whole
+/// rest of the page with the tag. Such an opening tag is escaped (shown as text, so the rest
+/// is Markdown again) with a warning at its line. `body` starts at `body_offset` in `full`.
+pub fn escape_unclosed_raw_blocks(
+    disp: &str,
+    full: &str,
+    body_offset: usize,
+) -> (String, Vec<crate::error::Diagnostic>) {
+    use pulldown_cmark::{Event, Parser, Tag};
+    let body = full.get(body_offset..).unwrap_or("");
+    let end = body.trim_end().len();
+    let mut at = Vec::new();
+    for (event, range) in Parser::new(body).into_offset_iter() {
+        let Event::Start(Tag::HtmlBlock) = event else {
+            continue;
+        };
+        if range.end < end {
+            continue;
+        }
+        let block = body.get(range.clone()).unwrap_or("").to_ascii_lowercase();
+        let lead = block.len() - block.trim_start().len();
+        let tag = ["script", "style", "textarea", "pre"]
+            .into_iter()
+            .find(|t| {
+                let rest = block
+                    .trim_start()
+                    .strip_prefix('<')
+                    .and_then(|r| r.strip_prefix(t));
+                rest.is_some_and(|r| {
+                    r.is_empty() || r.starts_with(|c: char| c == '>' || c.is_whitespace())
+                })
+            });
+        if let Some(tag) = tag {
+            if !block.contains(&format!("</{tag}")) {
+                at.push((body_offset + range.start + lead, tag));
+            }
+        }
+    }
+    if at.is_empty() {
+        return (full.to_string(), Vec::new());
+    }
+    let index = crate::error::LineIndex::new(full);
+    let mut out = full.to_string();
+    let mut diags = Vec::new();
+    for (off, tag) in at.into_iter().rev() {
+        let (line, col) = index.locate(full, off);
+        diags.push(crate::error::Diagnostic::warning(
+            disp,
+            line,
+            col,
+            "unclosed-html",
+            format!(
+                "`<{tag}>` is never closed, so it would hide the rest of the page; it is shown \
+                 as text (add `</{tag}>` or remove it)"
+            ),
+        ));
+        out.insert(off, '\\');
+    }
+    diags.reverse();
+    (out, diags)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unclosed_style_is_escaped_and_the_rest_kept() {
+        let full = "---\nt: x\n---\n# A\n\n<style>\n\nMore **text**.\n";
+        let (out, d) = escape_unclosed_raw_blocks("a.md", full, 14);
+        assert_eq!(d.len(), 1);
+        assert_eq!((d[0].line, d[0].col), (6, 1));
+        assert!(out.contains("\\<style>"), "{out}");
+        let closed = "# A\n\n<style>\np{}\n</style>\n\nMore.\n";
+        assert!(escape_unclosed_raw_blocks("a.md", closed, 0).1.is_empty());
+    }
 
     #[test]
     fn removes_scripts_handlers_and_script_urls() {

@@ -80,7 +80,7 @@ fn redirect_page(
     let extra = BTreeMap::new();
     let (permalink, href) = match to {
         To::Page(url) => (
-            format!("{}{}", cfg.base_url, url),
+            format!("{}{}", cfg.base_url, encode_path(url)),
             relative_href(from_url, url),
         ),
         To::Url(u) => (u.to_string(), u.to_string()),

@@ -285,10 +285,10 @@ pub fn resolve_link(
         }
         _ if is_image && pl.index.bound_images.contains_key(&rel) => {
             pl.bound.borrow_mut().push(rel.clone());
-            relative_href(&pl.url, &encode_path(&rel))
+            relative_href(&pl.url, &rel)
         }
         Some(Target::File(file)) => {
-            let mut href = relative_href(&pl.url, &encode_path(&file));
+            let mut href = relative_href(&pl.url, &file);
             if let Some(f) = frag {
                 href.push('#');
                 href.push_str(f);
@@ -365,7 +365,8 @@ pub fn relative_href(from: &str, to: &str) -> String {
     if out.is_empty() && rest.split('/').next().is_some_and(|s| s.contains(':')) {
         out.push_str("./");
     }
-    out.push_str(rest);
+    // Paths come from file names and slugs: `#`, `?`, `%` and spaces must not end the path.
+    out.push_str(&encode_path(rest));
     if out.is_empty() {
         "./".into()
     } else {
@@ -459,6 +460,8 @@ mod tests {
         assert_eq!(relative_href("", "c:d/"), "./c:d/");
         assert_eq!(relative_href("a/", "a/x:y.png"), "./x:y.png");
         assert_eq!(relative_href("a/", "x:y/"), "../x:y/");
+        assert_eq!(relative_href("", "a#b/"), "a%23b/");
+        assert_eq!(relative_href("a?b/", "a?b/100%/"), "100%25/");
     }
 
     #[test]

@@ -172,7 +172,8 @@ impl Nav {
         url_of: &dyn Fn(&str) -> Option<String>,
     ) -> Vec<NavItemView> {
         let path = self.paths.get(current).cloned().unwrap_or_default();
-        view_level(&self.roots, &path, 0, current, from, url_of)
+        let home = Some(relative_href(from, ""));
+        view_level(&self.roots, &path, 0, current, from, url_of, home)
     }
 
     /// [`Nav::view`] as a template value. Leaf pages of one folder see the same sidebar
@@ -207,13 +208,16 @@ impl Nav {
             .split_last()
             .map(|(_, p)| p.to_vec())
             .unwrap_or_default();
-        let key = (parent, folder);
+        // Pages of one window of a long folder share a sidebar.
+        let block = path.last().map_or(0, |i| i / WINDOW);
+        let stand_in = format!("{folder}\u{0}/");
+        let key = (parent, format!("{folder}\u{0}{block}"));
         let cached = cache.lock().ok().and_then(|m| m.get(&key).cloned());
         let shared = match cached {
             Some(v) => v,
             None => {
-                let stand_in = format!("{}\u{0}/", key.1);
-                let items = view_level(&self.roots, path, 0, "\u{0}", &stand_in, url_of);
+                let home = Some(relative_href(&stand_in, ""));
+                let items = view_level(&self.roots, path, 0, "\u{0}", &stand_in, url_of, home);
                 let v = tera::Value::from_serializable(&items);
                 if let Ok(mut m) = cache.lock() {
                     m.insert(key, v.clone());
@@ -224,7 +228,7 @@ impl Nav {
         if path.is_empty() {
             shared
         } else {
-            mark_current(&shared, path)
+            mark_current(&shared, &shown_path(&self.roots, path))
         }
     }
 
@@ -340,6 +344,51 @@ fn mark_current(items: &tera::Value, path: &[usize]) -> tera::Value {
     tera::Value::from(list)
 }
 
+/// A folder level longer than this is shown as a window of [`WINDOW`] entries around the
+/// current page, with "N earlier" / "N more" entries linking to the folder's landing page
+/// (which lists every page), so each page's sidebar stays small however big the folder.
+const LONGEST_LEVEL: usize = 100;
+const WINDOW: usize = 50;
+
+/// The entries of a level of `len` shown when entry `on_path` (if any) is on the way to the
+/// current page: all, or the window holding it.
+fn window(len: usize, on_path: Option<usize>) -> (usize, usize) {
+    if len <= LONGEST_LEVEL {
+        return (0, len);
+    }
+    let start = on_path.map_or(0, |i| i / WINDOW * WINDOW);
+    (start, (start + WINDOW).min(len))
+}
+
+/// `path` (indices into the tree) as indices into the shown, windowed levels.
+fn shown_path(nodes: &[NavNode], path: &[usize]) -> Vec<usize> {
+    let mut out = Vec::with_capacity(path.len());
+    let mut level = nodes;
+    for &i in path {
+        let (start, _) = window(level.len(), Some(i));
+        out.push(i - start + usize::from(start > 0));
+        match level.get(i) {
+            Some(n) => level = &n.children,
+            None => break,
+        }
+    }
+    out
+}
+
+fn more_entry(title: String, href: Option<String>) -> NavItemView {
+    NavItemView {
+        title,
+        href,
+        current: false,
+        open: false,
+        external: false,
+        has_children: false,
+        children: Vec::new(),
+    }
+}
+
+/// One level of the sidebar; `folder_href` links to the landing page of the folder these
+/// entries are in (used by the entries that stand for the pages outside the window).
 fn view_level(
     nodes: &[NavNode],
     path: &[usize],
@@ -347,32 +396,52 @@ fn view_level(
     current: &str,
     from: &str,
     url_of: &dyn Fn(&str) -> Option<String>,
+    folder_href: Option<String>,
 ) -> Vec<NavItemView> {
-    nodes
-        .iter()
-        .enumerate()
-        .map(|(i, n)| {
-            let on_path = path.get(depth) == Some(&i);
-            let is_current =
-                on_path && depth + 1 == path.len() && n.page.as_deref() == Some(current);
-            let open = (on_path && !n.children.is_empty()) || n.expanded;
-            let children = if open {
-                let sub = if on_path { path } else { &[] };
-                view_level(&n.children, sub, depth + 1, current, from, url_of)
-            } else {
-                Vec::new()
-            };
-            NavItemView {
-                title: n.title.clone(),
-                href: href_of(n, from, url_of),
-                current: is_current,
-                open,
-                external: n.page.is_none() && n.url.as_deref().is_some_and(|u| u.contains("://")),
-                has_children: !n.children.is_empty(),
-                children,
-            }
-        })
-        .collect()
+    let (start, end) = window(nodes.len(), path.get(depth).copied());
+    let mut items = Vec::with_capacity(end - start + 2);
+    if start > 0 {
+        items.push(more_entry(
+            format!("{start} earlier pages"),
+            folder_href.clone(),
+        ));
+    }
+    for (i, n) in nodes.iter().enumerate().take(end).skip(start) {
+        let on_path = path.get(depth) == Some(&i);
+        let is_current = on_path && depth + 1 == path.len() && n.page.as_deref() == Some(current);
+        let open = (on_path && !n.children.is_empty()) || n.expanded;
+        let href = href_of(n, from, url_of);
+        let children = if open {
+            let sub = if on_path { path } else { &[] };
+            view_level(
+                &n.children,
+                sub,
+                depth + 1,
+                current,
+                from,
+                url_of,
+                href.clone(),
+            )
+        } else {
+            Vec::new()
+        };
+        items.push(NavItemView {
+            title: n.title.clone(),
+            href,
+            current: is_current,
+            open,
+            external: n.page.is_none() && n.url.as_deref().is_some_and(|u| u.contains("://")),
+            has_children: !n.children.is_empty(),
+            children,
+        });
+    }
+    if end < nodes.len() {
+        items.push(more_entry(
+            format!("{} more pages", nodes.len() - end),
+            folder_href,
+        ));
+    }
+    items
 }
 
 /// `getting-started` -> `Getting started`.
@@ -474,5 +543,44 @@ mod tests {
         assert_eq!(t, ["Home", "Guide", "Deep"]);
         assert_eq!(crumbs[1].href.as_deref(), Some("../../"));
         assert_eq!(crumbs[2].href, None);
+    }
+
+    #[test]
+    fn long_folders_show_a_window_with_links_to_the_landing_page() {
+        let mut ps = vec![NavPage {
+            id: "big/index.md".into(),
+            url: "big/".into(),
+            title: "Big".into(),
+            weight: None,
+            landing: true,
+        }];
+        for i in 0..250 {
+            ps.push(NavPage {
+                id: format!("big/p{i:03}.md"),
+                url: format!("big/p{i:03}/"),
+                title: format!("P{i:03}"),
+                weight: None,
+                landing: false,
+            });
+        }
+        let nav = Nav::from_folders(&ps);
+        let url_of = |id: &str| ps.iter().find(|p| p.id == id).map(|p| p.url.clone());
+        let cache = Mutex::new(BTreeMap::new());
+        for p in &ps {
+            let direct = nav.view(&p.id, &p.url, &url_of);
+            let shared = nav.view_value(&p.id, &p.url, &url_of, &cache);
+            assert_eq!(shared, tera::Value::from_serializable(&direct), "{}", p.id);
+        }
+        let view = nav.view("big/p120.md", "big/p120/", &url_of);
+        let folder = &view[0].children;
+        assert_eq!(folder.len(), WINDOW + 2);
+        assert_eq!(folder[0].title, "100 earlier pages");
+        assert_eq!(folder[0].href.as_deref(), Some("../"));
+        assert_eq!(folder[WINDOW + 1].title, "100 more pages");
+        let current: Vec<_> = folder.iter().filter(|i| i.current).collect();
+        assert_eq!(current.len(), 1);
+        assert_eq!(current[0].title, "P120");
+        // One cached sidebar per window, not per page.
+        assert!(cache.lock().unwrap().len() <= 6);
     }
 }

@@ -3,8 +3,8 @@
 //! files (standalone SVG, PNG at 1x and 2x, and the PNG written at each path an `image`
 //! binding names).
 
-use std::borrow::Cow;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 
@@ -15,15 +15,36 @@ use crate::error::Diagnostic;
 use crate::escape;
 use crate::load::{self, Kind, SourceFile};
 use crate::output::OutputFile;
-use crate::resolve::links::{encode_path, normalize, relative_href};
+use crate::resolve::links::{normalize, relative_href};
 
 pub struct Data {
     /// Content-relative path -> comparison and its access matrix.
     pub comparisons: BTreeMap<String, (Comparison, AccessMatrix)>,
     /// Content-relative image path -> (comparison path, show).
     pub bound_images: BTreeMap<String, (String, String)>,
-    /// (comparison path, show) -> the diagram laid out, for "all" and every model.
-    sketches: BTreeMap<(String, String), Result<Sketch, String>>,
+    /// (comparison path, show) -> the diagram laid out, made the first time a page or a
+    /// file needs it and reused by the inline figure and the standalone files.
+    sketches: Mutex<BTreeMap<(String, String), Arc<Result<Sketch, String>>>>,
+    /// (comparison path, show) of every diagram a page shows; only these and the bound
+    /// images are drawn as files.
+    used: Mutex<BTreeSet<(String, String)>>,
+}
+
+/// A side-by-side diagram of more models than this is refused: each model is a column, and
+/// a few hundred make a picture hundreds of thousands of pixels wide.
+pub const MAX_SIDE_BY_SIDE: usize = 24;
+
+/// Why the diagram `show` of `cmp` is not drawn, if it is not.
+fn too_wide(cmp: &Comparison, show: &str) -> Option<String> {
+    (show == "all" && cmp.models.len() > MAX_SIDE_BY_SIDE).then(|| {
+        format!(
+            "the side-by-side diagram of {} would have {} model columns, more than the {} \
+             that stay readable; show one model per diagram instead (model=\"ID\")",
+            cmp.id,
+            cmp.models.len(),
+            MAX_SIDE_BY_SIDE
+        )
+    })
 }
 
 /// Loads every data file that declares the comparison schema.
@@ -44,7 +65,8 @@ pub fn load(files: &[SourceFile]) -> (Data, Vec<Diagnostic>) {
     let mut data = Data {
         comparisons: BTreeMap::new(),
         bound_images: BTreeMap::new(),
-        sketches: BTreeMap::new(),
+        sketches: Mutex::new(BTreeMap::new()),
+        used: Mutex::new(BTreeSet::new()),
     };
     let mut diags = Vec::new();
     for (rel, cmp, d) in results {
@@ -73,17 +95,6 @@ pub fn load(files: &[SourceFile]) -> (Data, Vec<Diagnostic>) {
         let access = compare::access::derive(&cmp);
         data.comparisons.insert(rel, (cmp, access));
     }
-    data.sketches = data
-        .diagrams()
-        .par_iter()
-        .map(|(rel, show, _)| {
-            let sketch = match data.comparisons.get(rel) {
-                Some((cmp, access)) => Sketch::new(cmp, access, show_of(show)),
-                None => Err("comparison vanished".into()),
-            };
-            ((rel.clone(), show.clone()), sketch)
-        })
-        .collect();
     (data, diags)
 }
 
@@ -105,32 +116,42 @@ fn diagram_base(rel: &str, cmp: &Comparison, show: &str) -> String {
 }
 
 impl Data {
-    /// Every diagram a build writes as files: (comparison path, show, file base), for
-    /// each comparison all models and then each model.
-    fn diagrams(&self) -> Vec<(String, String, String)> {
-        let mut jobs = Vec::new();
-        for (rel, (cmp, _)) in &self.comparisons {
-            jobs.push((rel.clone(), "all".into(), diagram_base(rel, cmp, "all")));
-            for m in &cmp.models {
-                jobs.push((rel.clone(), m.id.clone(), diagram_base(rel, cmp, &m.id)));
+    /// Every diagram a build writes as files: (comparison path, show, file base), for each
+    /// diagram a page showed or an image binding names. Too-wide ones are errors instead.
+    fn diagrams(&self) -> (Vec<(String, String, String)>, Vec<Diagnostic>) {
+        let mut wanted = self.used.lock().map(|u| u.clone()).unwrap_or_default();
+        wanted.extend(self.bound_images.values().cloned());
+        let (mut jobs, mut diags) = (Vec::new(), Vec::new());
+        for (rel, show) in wanted {
+            let Some((cmp, _)) = self.comparisons.get(&rel) else {
+                continue;
+            };
+            if let Some(msg) = too_wide(cmp, &show) {
+                diags.push(Diagnostic::error(&cmp.path, 0, 0, "diagram", msg));
+                continue;
             }
+            let base = diagram_base(&rel, cmp, &show);
+            jobs.push((rel, show, base));
         }
-        jobs
+        (jobs, diags)
     }
 
-    /// The layout of `show` from the comparison at `rel`: the one made at load time, or
-    /// made now for a show no file is written for (then it is an unknown model's error).
+    /// The layout of `show` from the comparison at `rel`, made once and then shared.
     fn sketch(
         &self,
         rel: &str,
         cmp: &Comparison,
         access: &AccessMatrix,
         show: &str,
-    ) -> Result<Cow<'_, Sketch>, String> {
-        match self.sketches.get(&(rel.to_string(), show.to_string())) {
-            Some(Ok(s)) => Ok(Cow::Borrowed(s)),
-            Some(Err(e)) => Err(e.clone()),
-            None => Sketch::new(cmp, access, show_of(show)).map(Cow::Owned),
+    ) -> Arc<Result<Sketch, String>> {
+        let key = (rel.to_string(), show.to_string());
+        if let Some(s) = self.sketches.lock().ok().and_then(|m| m.get(&key).cloned()) {
+            return s;
+        }
+        let made = Arc::new(Sketch::new(cmp, access, show_of(show)));
+        match self.sketches.lock() {
+            Ok(mut m) => m.entry(key).or_insert(made).clone(),
+            Err(_) => made,
         }
     }
 
@@ -172,11 +193,20 @@ impl Data {
             id_prefix: format!("td-{}-{}-{n}", slug(&cmp.id), slug(show)),
             title,
         };
-        let dia = self.sketch(rel, cmp, access, show)?.render(&opts);
+        if let Some(msg) = too_wide(cmp, show) {
+            return Err(msg);
+        }
+        let dia = match self.sketch(rel, cmp, access, show).as_ref() {
+            Ok(sketch) => sketch.render(&opts),
+            Err(e) => return Err(e.clone()),
+        };
+        if let Ok(mut used) = self.used.lock() {
+            used.insert((rel.to_string(), show.to_string()));
+        }
         let base = diagram_base(rel, cmp, show);
-        let svg = relative_href(page_url, &encode_path(&format!("{base}.svg")));
-        let png = relative_href(page_url, &encode_path(&png_name(&base, 1.0)));
-        let png2 = relative_href(page_url, &encode_path(&png_name(&base, 2.0)));
+        let svg = relative_href(page_url, &format!("{base}.svg"));
+        let png = relative_href(page_url, &png_name(&base, 1.0));
+        let png2 = relative_href(page_url, &png_name(&base, 2.0));
         Ok(format!(
             "<figure class=\"td-diagram-figure\">\n{}\n<details class=\"td-diagram-text\"><summary>Text description</summary>\n{}</details>\n<figcaption>{} <span class=\"td-diagram-files\">(<a href=\"{}\">SVG</a>, <a href=\"{}\">PNG</a>, <a href=\"{}\">PNG 2x</a>)</span></figcaption>\n</figure>\n",
             dia.svg_inline,
@@ -202,8 +232,8 @@ impl Data {
         self.figure(rel, cmp, access, show, title, page_url, n).ok()
     }
 
-    /// Every diagram file: for each comparison, all models and each model (SVG, PNG, PNG 2x),
-    /// and a PNG at every bound image path.
+    /// The diagram files of every diagram a page shows or an image binding names (SVG, PNG,
+    /// PNG 2x), and a PNG at every bound image path.
     /// `previous` gives the bytes the last build wrote at an output path, if any; PNGs
     /// that record the same SVG source are kept, so a rebuild only draws diagrams that
     /// changed.
@@ -211,8 +241,8 @@ impl Data {
         &self,
         previous: &(dyn Fn(&str) -> Option<Vec<u8>> + Sync),
     ) -> (Vec<OutputFile>, Vec<Diagnostic>) {
-        let rendered: Vec<Result<DiagramFiles, Diagnostic>> = self
-            .diagrams()
+        let (jobs, mut diags) = self.diagrams();
+        let rendered: Vec<Result<DiagramFiles, Diagnostic>> = jobs
             .par_iter()
             .map(|(rel, show, base)| {
                 let fail = |e: String| Diagnostic::error(rel, 0, 0, "diagram", e);
@@ -225,10 +255,10 @@ impl Data {
                     title: None,
                 };
                 let earlier = |scale: f32| previous(&png_name(base, scale));
-                let files = self
-                    .sketch(rel, cmp, access, show)
-                    .and_then(|s| s.files(&opts, &earlier))
-                    .map_err(fail)?;
+                let files = match self.sketch(rel, cmp, access, show).as_ref() {
+                    Ok(sketch) => sketch.files(&opts, &earlier).map_err(fail)?,
+                    Err(e) => return Err(fail(e.clone())),
+                };
                 Ok(DiagramFiles {
                     key: (rel.clone(), show.clone()),
                     base: base.clone(),
@@ -239,7 +269,6 @@ impl Data {
             })
             .collect();
         let mut files = Vec::new();
-        let mut diags = Vec::new();
         let mut pngs: BTreeMap<(String, String), Vec<u8>> = BTreeMap::new();
         for r in rendered {
             match r {

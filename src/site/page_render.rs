@@ -141,7 +141,13 @@ impl SiteHost<'_, '_> {
             &PivotConfig::default(),
         );
         diags.extend(pre.diagnostics);
-        let full = pre.text;
+        let mut full = pre.text;
+        if self.sh.cfg.safe {
+            let (escaped, d) =
+                markdown::sanitize::escape_unclosed_raw_blocks(disp, &full, body_offset);
+            full = escaped;
+            diags.extend(d);
+        }
         let body = full.get(body_offset..).unwrap_or("");
         let mut rendered = markdown::render(&full, body_offset, body, self.sh.opts, self.linker);
         if self.sh.cfg.safe {
@@ -248,6 +254,21 @@ impl Host for SiteHost<'_, '_> {
             ));
         }
         let (count, total) = self.reads.get();
+        // Only regular files: a named pipe or a device would block the read forever. The
+        // size is checked before reading.
+        let meta = std::fs::metadata(&canon).map_err(|e| format!("`{raw}` cannot be read: {e}"))?;
+        if !meta.is_file() {
+            return Err(format!(
+                "`{raw}` is not a regular file (a folder, named pipe or device); expected a file"
+            ));
+        }
+        let size = usize::try_from(meta.len()).unwrap_or(usize::MAX);
+        if total.saturating_add(size) > MAX_READ_BYTES_PER_PAGE {
+            return Err(format!(
+                "`{raw}` refused: included and code files for this page exceed {} MiB",
+                MAX_READ_BYTES_PER_PAGE >> 20
+            ));
+        }
         let bytes = std::fs::read(&canon).map_err(|e| format!("`{raw}` cannot be read: {e}"))?;
         let total = total.saturating_add(bytes.len());
         self.reads.set((count + 1, total));

@@ -111,7 +111,11 @@ impl<'a> PageViews<'a> {
             content: &o.rendered.html,
             has_h1: o.rendered.h1.is_some(),
             toc: &o.rendered.toc,
-            permalink: format!("{}{}", self.cfg.base_url, p.url),
+            permalink: format!(
+                "{}{}",
+                self.cfg.base_url,
+                crate::resolve::links::encode_path(&p.url)
+            ),
             path: &p.url,
             last_updated: p.fm.date.as_deref(),
             last_updated_display: p.fm.date.as_deref().and_then(display_date),
@@ -134,7 +138,7 @@ impl<'a> PageViews<'a> {
         };
         let sidebar = nav.view_value(&p.id, &p.url, &url_of, &self.sidebars);
         let ctx = context_of_values(&self.site, &root, sidebar, &view);
-        let name = template_name(tpl, p);
+        let name = template_name(tpl, p)?;
         tpl.render(&name, &ctx).map_err(|e| {
             Diagnostic::error(
                 &p.display,
@@ -156,7 +160,9 @@ fn parent_url(url: &str) -> String {
     }
 }
 
-fn template_name(tpl: &Templates, p: &Page) -> String {
+/// The template a page names in front matter (an error at the `template:` line when there
+/// is no such template), or the one for its kind.
+fn template_name(tpl: &Templates, p: &Page) -> Result<String, Diagnostic> {
     if let Some(t) = &p.fm.template {
         let name = if t.ends_with(".html") {
             t.clone()
@@ -164,14 +170,24 @@ fn template_name(tpl: &Templates, p: &Page) -> String {
             format!("{t}.html")
         };
         if tpl.has(&name) {
-            return name;
+            return Ok(name);
         }
+        return Err(Diagnostic::error(
+            &p.display,
+            p.fm.template_line,
+            1,
+            "template",
+            format!(
+                "`template: {t}` names no template: expected a file templates/{name} or one \
+                 of the built-in templates (page, section, landing, faq)"
+            ),
+        ));
     }
-    match (p.kind, p.landing) {
+    Ok(match (p.kind, p.landing) {
         (PageKind::Landing, _) => "landing.html",
         (PageKind::Faq, _) => "faq.html",
         (_, true) => "section.html",
         _ => "page.html",
     }
-    .to_string()
+    .to_string())
 }

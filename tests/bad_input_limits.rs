@@ -1,0 +1,379 @@
+//! Runaway and misleading input: files too large to read, named pipes where a `:::code`
+//! source or an include should be, names that collide on case-insensitive hosting, text
+//! that would rewrite the reader's terminal, and a bad `--base-url` blamed on the file.
+#![cfg(unix)]
+
+mod common;
+use common::TestSite;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn site() -> TestSite {
+    let s = TestSite::nested();
+    s.file("trustdoc.toml", "title = \"T\"\n")
+        .file("content/index.md", "# Home\n");
+    s
+}
+
+#[test]
+fn a_huge_sparse_page_is_refused_before_it_is_read() {
+    let s = site();
+    let r = s.fails_keeping_output(1, |s| {
+        let f = std::fs::File::create(s.root().join("content/big.md")).expect("create");
+        f.set_len(1 << 30).expect("sparse 1 GB");
+    });
+    assert!(
+        r.stderr
+            .contains("content/big.md: error: this file is 1024 MB; the limit is 16 MB"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn the_size_limit_is_configurable() {
+    let s = site();
+    s.bytes("content/data.md", &vec![b'a'; 3 << 20]);
+    assert_eq!(s.build().code, 0);
+    s.file("trustdoc.toml", "title = \"T\"\nmax_file_mb = 2\n");
+    let r = s.build();
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("content/data.md: error: this file is 3 MB; the limit is 2 MB"),
+        "{}",
+        r.stderr
+    );
+}
+
+/// Builds `s` in the background and fails the test if it takes over a minute.
+fn build_bounded(s: &TestSite) -> (Option<i32>, String) {
+    let log = s.dir.path().join("stderr.txt");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_trustdoc"))
+        .args(["build", "--root"])
+        .arg(s.root())
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(&log).expect("log"))
+        .spawn()
+        .expect("spawn");
+    let started = Instant::now();
+    loop {
+        if let Ok(Some(st)) = child.try_wait() {
+            return (st.code(), std::fs::read_to_string(&log).unwrap_or_default());
+        }
+        if started.elapsed() > Duration::from_secs(60) {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("the build hung on a named pipe");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn named_pipes_as_code_source_or_include_are_located_errors() {
+    for (page, line) in [
+        (
+            "# Home\n\n:::code language=\"python\" source=\"pipe.py\":::\n",
+            "content/index.md:3:",
+        ),
+        (
+            "# Home\n\nText.\n\n[!INCLUDE [part](pipe.py)]\n",
+            "content/index.md:5:",
+        ),
+    ] {
+        let s = site();
+        s.file("content/index.md", page);
+        let made = Command::new("mkfifo")
+            .arg(s.root().join("content/pipe.py"))
+            .status();
+        if !made.is_ok_and(|st| st.success()) {
+            eprintln!("skipped: mkfifo is not available");
+            return;
+        }
+        let (code, stderr) = build_bounded(&s);
+        assert_eq!(code, Some(1), "{stderr}");
+        assert!(
+            stderr.contains(line) && stderr.contains("is not a regular file"),
+            "{stderr}"
+        );
+    }
+}
+
+#[test]
+fn names_differing_only_in_case_are_errors_naming_both() {
+    let s = site();
+    s.file("content/Foo.md", "# Upper\n")
+        .file("content/foo.md", "# Lower\n");
+    let r = s.build();
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("content/foo.md: error: this name and `content/Foo.md`"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn folders_differing_only_in_case_are_errors_too() {
+    let s = site();
+    s.file("content/Guide/a.md", "# A\n")
+        .file("content/guide/b.md", "# B\n");
+    let r = s.build();
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("content/guide: error: this name and `content/Guide`"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn nfc_and_nfd_spellings_of_one_name_are_errors_naming_both() {
+    let s = site();
+    let nfc = "content/\u{fc}mlaut.md";
+    let nfd = "content/u\u{308}mlaut.md";
+    s.file(nfc, "# Composed\n").file(nfd, "# Decomposed\n");
+    let r = s.build();
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr.contains(nfc) && r.stderr.contains(nfd) && r.stderr.contains("Unicode"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn bidi_controls_and_line_feeds_are_escaped_in_messages() {
+    let s = site();
+    s.file("content/index.md", "# Home\n\n[x](evil\u{202e}dm.txt)\n");
+    s.file("content/bad\nname.md", "# B\n\n[y](gone.md)\n");
+    let r = s.build();
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(!r.stderr.contains('\u{202e}'), "{}", r.stderr);
+    assert!(r.stderr.contains("evil\\u{202e}dm.txt"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("content/bad\\u{a}name.md:3:"),
+        "{}",
+        r.stderr
+    );
+    for line in r.stderr.lines() {
+        assert!(!line.starts_with("name.md"), "a forged line: {line}");
+    }
+}
+
+#[test]
+fn a_bad_base_url_flag_is_blamed_on_the_flag() {
+    let s = site();
+    let r = s.run(&["build", "--base-url", "ftp://example.com/"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("--base-url ftp://example.com/"),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains("trustdoc.toml"), "{}", r.stderr);
+}
+
+#[test]
+fn an_unknown_template_is_an_error_at_its_line() {
+    let s = site();
+    s.file(
+        "content/index.md",
+        "---\ntitle: Home\ntemplate: fancy\n---\n# Home\n",
+    );
+    let r = s.build();
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("content/index.md:3:1: error: `template: fancy` names no template"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn safe_mode_keeps_the_text_after_an_unclosed_style_or_script() {
+    for tag in ["style", "script"] {
+        let s = site();
+        s.file(
+            "content/index.md",
+            &format!("# Home\n\nBefore.\n\n<{tag}>\n\nAfter **the tag**.\n"),
+        );
+        let r = s.run(&["build", "--safe"]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        assert!(
+            r.stderr.contains(&format!(
+                "content/index.md:5:1: warning: `<{tag}>` is never closed"
+            )),
+            "{}",
+            r.stderr
+        );
+        let html = s.out("index.html");
+        let main = &html[html.find("<main").expect("main")..html.find("</main>").expect("end")];
+        assert!(main.contains("After <strong>the tag</strong>."), "{main}");
+        assert!(main.contains(&format!("&lt;{tag}&gt;")), "{main}");
+        assert!(!main.contains(&format!("<{tag}>")), "{main}");
+    }
+}
+
+#[test]
+fn a_folder_of_many_pages_gets_a_bounded_sidebar() {
+    let s = site();
+    s.file("content/big/index.md", "# Big\n");
+    for i in 0..300 {
+        s.file(
+            &format!("content/big/p{i:03}.md"),
+            &format!("# Page {i:03}\n"),
+        );
+    }
+    let r = s.build();
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let page = s.out("big/p150/index.html");
+    assert!(page.contains("150 earlier pages"), "window start");
+    assert!(page.contains("100 more pages"), "window end");
+    assert!(!page.contains("Page 000<"), "a page far away is not listed");
+    assert!(page.contains("Page 151<"), "a neighbour is listed");
+    // The landing page lists every page of the folder.
+    let landing = s.out("big/index.html");
+    assert!(landing.contains("p000/") && landing.contains("p299/"));
+    let small = std::fs::metadata(s.out_path("big/p150/index.html")).expect("page");
+    assert!(small.len() < 40_000, "page is {} bytes", small.len());
+}
+
+/// The example comparison with `n` copies of its first model.
+fn comparison_with_models(n: usize) -> String {
+    let data = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/init/models.toml"),
+    )
+    .expect("example data");
+    let head = &data[..data.find("[[model]]").expect("models")];
+    let first = data.find("[[model]]").expect("model");
+    let second = first + 1 + data[first + 1..].find("[[model]]").expect("2nd");
+    let model = data[first..second].trim_end();
+    let mut out = head.to_string();
+    for i in 0..n {
+        out.push_str(&model.replace("id = \"plain-vm\"", &format!("id = \"m{i}\"")));
+        out.push_str("\n\n");
+    }
+    out
+}
+
+#[test]
+fn a_side_by_side_diagram_of_too_many_models_is_a_located_error() {
+    let s = site();
+    s.file("content/m.toml", &comparison_with_models(30));
+    s.file(
+        "content/index.md",
+        "# Home\n\n:::trust-boundary source=\"m.toml\":::\n\n:::trust-boundary source=\"m.toml\" model=\"m3\":::\n",
+    );
+    let r = s.build();
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("content/index.md:3:1: error:")
+            && r.stderr.contains("30 model columns")
+            && r.stderr.contains("model="),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn only_diagrams_a_page_or_binding_uses_are_drawn() {
+    let s = site();
+    s.file("content/m.toml", &comparison_with_models(3));
+    let r = s.build();
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(!s.out_path("diagrams").exists(), "no page uses the data");
+    s.file(
+        "content/index.md",
+        "# Home\n\n:::trust-boundary source=\"m.toml\" model=\"m1\":::\n",
+    );
+    let r = s.build();
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let names: Vec<String> = std::fs::read_dir(s.out_path("diagrams"))
+        .expect("diagrams")
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        names.iter().all(|n| n.starts_with("example-m1")),
+        "{names:?}"
+    );
+    assert_eq!(names.len(), 3, "{names:?}");
+}
+
+fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' && i + 2 < b.len() {
+            let hex = std::str::from_utf8(&b[i + 1..i + 3]).unwrap_or("");
+            if let Ok(v) = u8::from_str_radix(hex, 16) {
+                out.push(v);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[test]
+fn file_names_with_hash_question_mark_and_percent_get_working_urls() {
+    let s = site();
+    s.file(
+        "content/index.md",
+        "# Home\n\n[hash](a%23b.md) [query](a%3Fb.md) [percent](100%25.md)\n",
+    )
+    .file("content/a#b.md", "# Hash\n\n[home](index.md)\n")
+    .file("content/a?b.md", "# Query\n")
+    .file("content/100%.md", "# Percent\n");
+    let r = s.build();
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let out = s.root().join("public");
+    let base = url::Url::parse("http://site.test/").expect("base");
+    for (page, want) in [("", 3), ("a#b/", 1), ("a?b/", 0), ("100%/", 0)] {
+        let html = std::fs::read_to_string(out.join(page).join("index.html")).expect("page");
+        let page_url = base
+            .join(&trustdoc::resolve::links::encode_path(page))
+            .expect("page url");
+        assert!(page_url.fragment().is_none() && page_url.query().is_none());
+        let mut checked = 0;
+        for href in html
+            .split("href=\"")
+            .skip(1)
+            .filter_map(|h| h.split('"').next())
+        {
+            if href.contains("://") || href.starts_with('#') || href.starts_with("mailto:") {
+                continue;
+            }
+            let href = href.replace("&amp;", "&");
+            let u = page_url.join(&href).expect("resolves");
+            assert!(u.query().is_none(), "{page}: `{href}` has a query: {u}");
+            let path = percent_decode(u.path().trim_start_matches('/'));
+            let target = if path.is_empty() || path.ends_with('/') {
+                out.join(&path).join("index.html")
+            } else {
+                out.join(&path)
+            };
+            assert!(
+                target.is_file(),
+                "{page}: `{href}` -> {u} -> {} is missing",
+                target.display()
+            );
+            if ["a%23b/", "a%3Fb/", "100%25/"]
+                .iter()
+                .any(|w| href.ends_with(w))
+            {
+                checked += 1;
+            }
+        }
+        assert!(checked >= want, "{page}: {checked} links to the odd pages");
+    }
+}
