@@ -15,6 +15,7 @@ use std::time::Instant;
 use rayon::prelude::*;
 
 use crate::config::Config;
+use crate::docfx::repository::Repository;
 use crate::error::Diagnostic;
 use crate::load::{self, Kind};
 use crate::markdown::RenderOptions;
@@ -67,8 +68,11 @@ pub fn build_to(cfg: &Config, sink: &dyn Sink) -> Result<Outcome, String> {
     let mut diags = Vec::new();
 
     // Load.
-    let (files, d) = load::load(cfg)?;
+    let (mut files, d) = load::load(cfg)?;
     diags.extend(d);
+    let (mut repo, d) = Repository::open(cfg)?;
+    diags.extend(d);
+    repo.select(&mut files);
     let tpl = match Templates::load(&cfg.root) {
         Ok(t) => Some(t),
         Err(d) => {
@@ -87,10 +91,11 @@ pub fn build_to(cfg: &Config, sink: &dyn Sink) -> Result<Outcome, String> {
     diags.extend(d);
     let (data, d) = data::load(&files);
     diags.extend(d);
-    diags.extend(pages::assign_urls(&mut pages));
+    diags.extend(pages::assign_urls_with(&mut pages, |id| {
+        repo.page_path(id).to_string()
+    }));
     pages.sort_by(|a, b| a.id.cmp(&b.id));
     // Pages hold their own copy of the text from here on.
-    let mut files = files;
     for f in files.iter_mut().filter(|f| f.kind == Kind::Markdown) {
         f.bytes = Vec::new();
     }
@@ -126,6 +131,7 @@ pub fn build_to(cfg: &Config, sink: &dyn Sink) -> Result<Outcome, String> {
             .insert(f.rel.to_lowercase(), f.rel.clone());
     }
     index.bound_images = data.bound_images.clone();
+    index.static_out = repo.resource_out.clone();
     let opts = RenderOptions {
         highlight: cfg.highlight,
         smart_punctuation: cfg.smart_punctuation,
@@ -140,6 +146,8 @@ pub fn build_to(cfg: &Config, sink: &dyn Sink) -> Result<Outcome, String> {
             .canonicalize()
             .map_err(|e| format!("{}: {e}", cfg.root.display()))?,
         pivot_groups: pivot_groups(&files, &mut diags),
+        repo: &repo,
+        absent: std::sync::Mutex::new(Vec::new()),
     };
     let rendered: Vec<(RenderedPage, Vec<Diagnostic>)> = pages
         .par_iter()
@@ -164,6 +172,9 @@ pub fn build_to(cfg: &Config, sink: &dyn Sink) -> Result<Outcome, String> {
     for p in &mut pages {
         p.text = String::new();
     }
+    let mut absent = shared.absent.into_inner().unwrap_or_default();
+    absent.sort();
+    diags.extend(repo.absent_warnings(&absent));
     lap("render-markdown", &mut timings);
 
     // Anchors can only be checked once every page is rendered.
@@ -302,7 +313,7 @@ pub fn build_to(cfg: &Config, sink: &dyn Sink) -> Result<Outcome, String> {
     out_files.extend(diagram_files);
     lap("diagrams", &mut timings);
     for f in files.iter().filter(|f| f.kind == Kind::Static) {
-        out_files.push(OutputFile::new(f.rel.clone(), f.bytes.clone()));
+        out_files.push(OutputFile::new(repo.static_path(&f.rel), f.bytes.clone()));
     }
     for (name, bytes) in &assets {
         out_files.push(OutputFile::new(format!("assets/{name}"), bytes.clone()));
@@ -348,7 +359,8 @@ pub fn build_to(cfg: &Config, sink: &dyn Sink) -> Result<Outcome, String> {
     }
     diags.sort();
     diags.dedup();
-    let report = Report::new(&pages, &out_files, &diags, &externals, timings);
+    let mut report = Report::new(&pages, &out_files, &diags, &externals, timings);
+    report.absent_dependencies = absent;
     let written = page_files.len() + out_files.len();
     for f in out_files {
         sink.put(f)?;

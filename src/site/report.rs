@@ -5,6 +5,7 @@ use std::collections::BTreeSet;
 use serde::Serialize;
 
 use super::Page;
+use crate::docfx::repository::AbsentRef;
 use crate::error::Diagnostic;
 use crate::output::OutputFile;
 
@@ -18,6 +19,8 @@ pub struct Report {
     pub errors: Vec<Diagnostic>,
     /// Stage name and milliseconds, in pipeline order.
     pub timings_ms: Vec<(String, f64)>,
+    /// Every include and code block that points into an absent dependent repository.
+    pub absent_dependencies: Vec<AbsentRef>,
 }
 
 impl Report {
@@ -41,6 +44,7 @@ impl Report {
             warnings: diags.iter().filter(|d| !d.is_error()).cloned().collect(),
             errors: diags.iter().filter(|d| d.is_error()).cloned().collect(),
             timings_ms: timings,
+            absent_dependencies: Vec::new(),
         }
     }
 }
