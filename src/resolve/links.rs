@@ -451,6 +451,13 @@ mod tests {
     use super::*;
 
     #[test]
+    fn tab_anchors_name_the_tab() {
+        assert_eq!(tab_anchor("tab/azure-cli"), "tab/azure-cli");
+        assert_eq!(tab_anchor("tab/pwsh/windows"), "tab/pwsh");
+        assert_eq!(tab_anchor("install"), "install");
+    }
+
+    #[test]
     fn relative_hrefs() {
         assert_eq!(relative_href("", "guide/setup/"), "guide/setup/");
         assert_eq!(

@@ -124,24 +124,28 @@ struct SiteHost<'a, 'b> {
     diags: RefCell<Vec<Diagnostic>>,
 }
 
-/// An `id` with whitespace in it cannot be linked to (`#a b` is not one fragment).
+/// Ids an author wrote in HTML that no link can reach: one with whitespace in it (`#a b`
+/// is not one fragment), or one written twice on the page (a link reaches only the first).
 fn spaced_ids(disp: &str, body: &str, body_line: usize) -> Vec<Diagnostic> {
-    markdown::slug::author_ids(body)
-        .into_iter()
-        .filter(|(_, id)| id.contains(char::is_whitespace))
-        .map(|(at, id)| {
-            let line = body_line + body[..at].matches('\n').count();
-            let col = body[..at]
-                .rsplit('\n')
-                .next()
-                .map_or(0, |l| l.chars().count())
-                + 1;
-            let msg = format!(
-                "id=\"{id}\" has whitespace in it, so no link can reach it; use `-` instead"
-            );
-            Diagnostic::warning(disp, line, col, "html-id", msg)
-        })
-        .collect()
+    let mut seen = BTreeSet::new();
+    let mut out = Vec::new();
+    for (at, id) in markdown::slug::author_ids(body) {
+        let msg = if id.contains(char::is_whitespace) {
+            format!("id=\"{id}\" has whitespace in it, so no link can reach it; use `-` instead")
+        } else if !seen.insert(id.clone()) {
+            format!("id=\"{id}\" is written twice on this page; links reach only the first")
+        } else {
+            continue;
+        };
+        let line = body_line + body[..at].matches('\n').count();
+        let col = body[..at]
+            .rsplit('\n')
+            .next()
+            .map_or(0, |l| l.chars().count())
+            + 1;
+        out.push(Diagnostic::warning(disp, line, col, "html-id", msg));
+    }
+    out
 }
 
 /// The `data-tab` values of tab panels in rendered HTML.

@@ -300,6 +300,17 @@ mod tests {
     }
 
     #[test]
+    fn urls_follow_a_published_path() {
+        let mut ps = vec![page("articles/index.md"), page("articles/a/b.md")];
+        let d = assign_urls_with(&mut ps, |id| {
+            id.strip_prefix("articles/").unwrap_or(id).to_string()
+        });
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!((ps[0].url.as_str(), ps[0].landing), ("", true));
+        assert_eq!(ps[1].url, "a/b/");
+    }
+
+    #[test]
     fn clashes_are_errors() {
         let mut ps = vec![page("a.md"), page("a/index.md")];
         let d = assign_urls(&mut ps);
