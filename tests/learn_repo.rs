@@ -227,3 +227,16 @@ fn reads_stay_inside_the_root_and_the_named_folders() {
     );
     assert!(!r.stderr.contains("SECRET-TEXT"));
 }
+
+#[test]
+fn a_broken_docfx_json_stops_the_build_at_its_line() {
+    let s = repo();
+    s.file(
+        "docfx.json",
+        "{\n  \"build\": {\n    \"content\": [\n      { \"files\": [\"**/*.md\"], \"src\": \"articles\" }\n    \n  }\n}\n",
+    );
+    let r = build(&s, &[]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.contains("docfx.json:6:3: error"), "{}", r.stderr);
+    assert!(!s.out_path("index.html").exists());
+}
