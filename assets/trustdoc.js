@@ -445,6 +445,16 @@
     if (!id) {
       return;
     }
+    /* `#tab/name` (or `#tab/name/condition`) selects that tab wherever it is offered. */
+    if (id.indexOf("tab/") === 0) {
+      var name = id.split("/")[1];
+      tabGroups.forEach(function (group) {
+        if (group.names.indexOf(name) >= 0) {
+          selectTab(group.key, name, group, false);
+        }
+      });
+      return;
+    }
     var target = doc.getElementById(id);
     if (!target) {
       return;

@@ -6,7 +6,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand};
 
 use crate::config::{Config, ConfigError, Overrides};
 use crate::error::Diagnostic;
@@ -23,13 +23,25 @@ pub struct Cli {
     pub command: Command,
 }
 
+/// Where the sources are: the site root and the folders of dependent repositories.
+/// Shared by every command that reads a site (`build`, `check`, `serve`).
+#[derive(Debug, Clone, Args)]
+pub struct SourceArgs {
+    /// Site root (holds trustdoc.toml or docfx.json, content/, templates/, assets/).
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+    /// Folder of a dependent repository named in .openpublishing.publish.config.json, for
+    /// `~/NAME/...` paths (repeatable); default: NAME under the root when present.
+    #[arg(long, value_name = "NAME=DIR", value_parser = crate::docfx::deps::parse_dependency_arg)]
+    pub dependency: Vec<(String, PathBuf)>,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Build the site into the output folder.
     Build {
-        /// Site root (holds trustdoc.toml, content/, templates/, assets/).
-        #[arg(long, default_value = ".")]
-        root: PathBuf,
+        #[command(flatten)]
+        source: SourceArgs,
         /// Output folder (default: public/ under the root).
         #[arg(long)]
         output: Option<PathBuf>,
@@ -54,8 +66,8 @@ pub enum Command {
     },
     /// Run every check a build runs, and write nothing.
     Check {
-        #[arg(long, default_value = ".")]
-        root: PathBuf,
+        #[command(flatten)]
+        source: SourceArgs,
         #[arg(long)]
         strict: bool,
         #[arg(long)]
@@ -86,7 +98,7 @@ pub fn main() -> ExitCode {
 pub fn run(cmd: Command) -> u8 {
     match cmd {
         Command::Build {
-            root,
+            source,
             output,
             base_url,
             strict,
@@ -100,17 +112,23 @@ pub fn run(cmd: Command) -> u8 {
                 base_url,
                 strict,
                 safe,
+                dependencies: source.dependency,
             };
             let write = WriteOpts { report, force };
-            build(&root, &ov, quiet, Some(&write))
+            build(&source.root, &ov, quiet, Some(&write))
         }
-        Command::Check { root, strict, safe } => {
+        Command::Check {
+            source,
+            strict,
+            safe,
+        } => {
             let ov = Overrides {
                 strict,
                 safe,
+                dependencies: source.dependency,
                 ..Overrides::default()
             };
-            build(&root, &ov, false, None)
+            build(&source.root, &ov, false, None)
         }
         Command::Init { dir } => match crate::init::init(&dir) {
             Ok(n) => {

@@ -94,6 +94,8 @@ pub struct Config {
     pub smart_punctuation: bool,
     pub nav: Vec<NavEntry>,
     pub extra: serde_json::Value,
+    /// `--dependency NAME=DIR`: folders of dependent repositories.
+    pub dependencies: Vec<(String, PathBuf)>,
 }
 
 /// Command-line values that win over the file.
@@ -103,6 +105,7 @@ pub struct Overrides {
     pub base_url: Option<String>,
     pub strict: bool,
     pub safe: bool,
+    pub dependencies: Vec<(String, PathBuf)>,
 }
 
 impl Config {
@@ -200,6 +203,7 @@ impl Config {
             smart_punctuation: raw.markdown.smart_punctuation.unwrap_or(false),
             nav: raw.nav,
             extra,
+            dependencies: ov.dependencies.clone(),
         })
     }
 }

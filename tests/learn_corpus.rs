@@ -130,6 +130,9 @@ fn learn_folder_builds_as_it_is() {
         "link-space",
         "docfx-tabs",
         "docfx-alert",
+        // Author ids no link can reach: `<a id="intro to acc">` in overview.md, and
+        // `sgx-plugin` written twice in confidential-nodes-aks-overview.md.
+        "html-id",
     ]
     .into();
     assert!(

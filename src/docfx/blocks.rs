@@ -388,6 +388,9 @@ impl Pass<'_, '_> {
 
     /// Render an include: its front matter is dropped, the rest goes through the full pipeline.
     fn include(&mut self, i: usize, col: usize, path: &str, inline: bool) -> String {
+        if let Some(note) = self.doc.host.absent(path, i + 1, col, inline) {
+            return note;
+        }
         match self.doc.host.read(path, i + 1, col) {
             Ok((display, content)) => {
                 self.doc

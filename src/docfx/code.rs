@@ -10,6 +10,9 @@ pub(crate) fn code(doc: &mut Doc, line0: usize, col: usize, attrs: &[(String, St
     let Some(source) = required_source(doc, line0, col, attrs, "code") else {
         return String::new();
     };
+    if let Some(note) = doc.host.absent(source, line0 + 1, col, false) {
+        return note;
+    }
     let (display, text) = match doc.host.read(source, line0 + 1, col) {
         Ok(found) => found,
         Err(e) => {

@@ -13,11 +13,14 @@
 
 mod blocks;
 mod code;
+pub mod deps;
 mod doc;
 mod include;
 mod media;
 mod pivots;
+pub mod project;
 mod quotes;
+pub mod repository;
 mod scan;
 mod tabs;
 
@@ -44,6 +47,11 @@ pub trait Host {
     /// (or `~/` = docset root). The core keeps reads inside the site root.
     /// Returns (display path, contents), or Err(message) when refused or missing.
     fn read(&self, raw: &str, line: usize, col: usize) -> Result<(String, String), String>;
+    /// When `raw` (an include or `:::code` source) points into a dependent repository that
+    /// is absent, the note to show instead (the host counts the reference); else None.
+    fn absent(&self, _raw: &str, _line: usize, _col: usize, _inline: bool) -> Option<String> {
+        None
+    }
     /// Render a Markdown fragment with the full pipeline (which calls `preprocess` again):
     /// an include's content (`display_path` is then the included file, so its own relative
     /// links and includes resolve from there), or a quote construct that has no blank line

@@ -71,6 +71,10 @@ pub fn render(
 
     let mut out: Vec<Event> = Vec::new();
     let mut slugger = Slugger::default();
+    // Ids the author wrote in HTML (`<a id="x">`) are taken: generated heading ids avoid them.
+    for (_, id) in super::slug::author_ids(body) {
+        slugger.reserve(&id);
+    }
     let mut headings: Vec<(u8, String, String)> = Vec::new();
     let mut anchors = Vec::new();
     let mut h1 = None;

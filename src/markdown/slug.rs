@@ -53,9 +53,51 @@ impl Slugger {
     }
 }
 
+/// `id` attributes written in raw HTML tags (`<a id="x"></a>`), with their byte offsets.
+/// Heading ids are generated around them so a page never carries one id twice. The scan
+/// is textual: an example tag inside a code span counts too, which at worst gives a
+/// heading of the same name a `-1` suffix.
+pub fn author_ids(text: &str) -> Vec<(usize, String)> {
+    let mut out = Vec::new();
+    if !text.contains(" id=") && !text.contains(" ID=") {
+        return out;
+    }
+    let bytes = text.as_bytes();
+    let mut from = 0;
+    while let Some(lt) = text[from..].find('<').map(|p| p + from) {
+        from = lt + 1;
+        if !bytes.get(lt + 1).is_some_and(u8::is_ascii_alphabetic) {
+            continue;
+        }
+        let end = text[lt..].find(['>', '\n']).map_or(text.len(), |p| p + lt);
+        let tag = &text[lt..end];
+        let lower = tag.to_ascii_lowercase();
+        for (at, _) in lower.match_indices(" id=") {
+            let v = &tag[at + 4..];
+            let Some(q) = v.chars().next().filter(|c| *c == '"' || *c == '\'') else {
+                continue;
+            };
+            if let Some(close) = v[1..].find(q) {
+                out.push((lt + at + 1, v[1..1 + close].to_string()));
+            }
+        }
+        from = end.max(from);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn author_ids_in_tags() {
+        let t = "## Intro <a id=\"intro\"></a>\n<A ID='b c'></a> x id=\"no\"\n<div class=\"k\" id=\"d\">";
+        let ids: Vec<String> = author_ids(t).into_iter().map(|(_, i)| i).collect();
+        assert_eq!(ids, ["intro", "b c", "d"]);
+        assert_eq!(author_ids(t)[1].0, t.find("ID=").unwrap());
+        assert!(author_ids("a < b id=\"x\"").is_empty());
+    }
 
     #[test]
     fn github_style() {

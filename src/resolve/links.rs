@@ -29,6 +29,9 @@ pub struct SiteIndex {
     /// Static files (content-relative).
     pub statics: BTreeSet<String>,
     pub statics_lower: BTreeMap<String, String>,
+    /// Output path of each static file published somewhere else than its source path
+    /// (docfx.json `src` -> `dest`).
+    pub static_out: BTreeMap<String, String>,
     /// Image paths bound to generated diagrams (content-relative) -> (comparison path, show).
     pub bound_images: BTreeMap<String, (String, String)>,
     pub policy: LinkPolicy,
@@ -171,7 +174,7 @@ pub fn resolve_link(
     if let Some(anchor) = trimmed.strip_prefix('#') {
         pl.anchors.borrow_mut().push(AnchorCheck {
             target_page: pl.page.clone(),
-            anchor: percent_decode(anchor),
+            anchor: tab_anchor(&percent_decode(anchor)),
             line,
             col,
         });
@@ -263,14 +266,12 @@ pub fn resolve_link(
     match found {
         Some(Target::Page(src, url)) => {
             if let Some(f) = frag.filter(|f| !f.is_empty()) {
-                if !f.starts_with("tab/") {
-                    pl.anchors.borrow_mut().push(AnchorCheck {
-                        target_page: src,
-                        anchor: percent_decode(f),
-                        line,
-                        col,
-                    });
-                }
+                pl.anchors.borrow_mut().push(AnchorCheck {
+                    target_page: src,
+                    anchor: tab_anchor(&percent_decode(f)),
+                    line,
+                    col,
+                });
             }
             let mut href = relative_href(&pl.url, &url);
             if let Some(q) = query {
@@ -288,7 +289,8 @@ pub fn resolve_link(
             relative_href(&pl.url, &rel)
         }
         Some(Target::File(file)) => {
-            let mut href = relative_href(&pl.url, &file);
+            let out = pl.index.static_out.get(&file).unwrap_or(&file);
+            let mut href = relative_href(&pl.url, out);
             if let Some(f) = frag {
                 href.push('#');
                 href.push_str(f);
@@ -313,6 +315,15 @@ pub fn resolve_link(
             );
             trimmed.to_string()
         }
+    }
+}
+
+/// `tab/id/condition` -> `tab/id`: a tab link names a tab of the page (`#tab/id` selects it),
+/// and pages list their tabs as `tab/id` anchors. Other anchors are returned as they are.
+pub fn tab_anchor(anchor: &str) -> String {
+    match anchor.strip_prefix("tab/") {
+        Some(rest) => format!("tab/{}", rest.split('/').next().unwrap_or(rest)),
+        None => anchor.to_string(),
     }
 }
 
@@ -439,6 +450,13 @@ pub fn encode_path(p: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tab_anchors_name_the_tab() {
+        assert_eq!(tab_anchor("tab/azure-cli"), "tab/azure-cli");
+        assert_eq!(tab_anchor("tab/pwsh/windows"), "tab/pwsh");
+        assert_eq!(tab_anchor("install"), "install");
+    }
 
     #[test]
     fn relative_hrefs() {

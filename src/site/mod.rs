@@ -32,6 +32,7 @@ use std::time::Instant;
 use rayon::prelude::*;
 
 use crate::config::Config;
+use crate::docfx::repository::{AbsentRef, Repository};
 use crate::docfx::PivotGroups;
 use crate::error::{Diagnostic, Severity};
 use crate::load::{self, Kind, SourceFile};
@@ -107,8 +108,9 @@ pub fn build_to(cfg: &Config, sink: &dyn Sink) -> Result<Outcome, String> {
     diags.append(&mut resolved.diagnostics);
     let diags = finish_diagnostics(cfg, diags);
     let urls = parsed.pages.values().map(|p| p.url.as_str());
-    let report = Report::new(urls, &files, &diags, &resolved.externals, clock.laps)
+    let mut report = Report::new(urls, &files, &diags, &resolved.externals, clock.laps)
         .with_access(&parsed.data);
+    report.absent_dependencies = std::mem::take(&mut resolved.absent);
     let written = page_paths.len() + files.len();
     write(sink, files)?;
     Ok(Outcome {
@@ -126,6 +128,8 @@ pub struct Loaded {
     pub templates: Option<Templates>,
     /// Theme asset name -> bytes, written under `assets/`.
     pub assets: BTreeMap<String, Vec<u8>>,
+    /// docfx.json (which files are pages and where they go) and the dependent repositories.
+    pub repo: Repository,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -140,7 +144,10 @@ impl Loaded {
 
 /// Reads the site. Err only for I/O trouble outside the content.
 pub fn load(cfg: &Config) -> Result<Loaded, String> {
-    let (files, mut diagnostics) = load::load(cfg)?;
+    let (mut files, mut diagnostics) = load::load(cfg)?;
+    let (mut repo, d) = Repository::open(cfg)?;
+    diagnostics.extend(d);
+    repo.select(&mut files);
     let templates = Templates::load(&cfg.root)
         .map_err(|d| diagnostics.extend(d))
         .ok();
@@ -152,6 +159,7 @@ pub fn load(cfg: &Config) -> Result<Loaded, String> {
         files,
         templates,
         assets,
+        repo,
         diagnostics,
     })
 }
@@ -170,7 +178,9 @@ pub fn parse(loaded: &Loaded) -> Parsed {
     let (mut pages, mut diagnostics) = pages::parse(&loaded.files);
     let (data, d) = data::load(&loaded.files);
     diagnostics.extend(d);
-    diagnostics.extend(pages::assign_urls(&mut pages));
+    diagnostics.extend(pages::assign_urls_with(&mut pages, |id| {
+        loaded.repo.page_path(id).to_string()
+    }));
     let pivot_groups = pivot_groups(&loaded.files, &mut diagnostics);
     Parsed {
         pages: pages.into_iter().map(|p| (p.id.clone(), p)).collect(),
@@ -188,6 +198,8 @@ pub struct Resolved {
     /// Every external link of the site.
     pub externals: BTreeSet<String>,
     pub nav: Nav,
+    /// Includes and code blocks that point into absent dependent repositories.
+    pub absent: Vec<AbsentRef>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -196,7 +208,10 @@ pub struct Resolved {
 pub fn resolve(cfg: &Config, loaded: &Loaded, parsed: &Parsed) -> Result<Resolved, String> {
     let index = link_index(cfg, loaded, parsed);
     let ids: Vec<&str> = parsed.pages.keys().map(String::as_str).collect();
-    let (bodies, mut diagnostics) = render_bodies(cfg, parsed, &index, &ids)?;
+    let (bodies, mut absent, mut diagnostics) =
+        render_bodies(cfg, &loaded.repo, parsed, &index, &ids)?;
+    absent.sort();
+    diagnostics.extend(loaded.repo.absent_warnings(&absent));
     diagnostics.extend(check_anchors(parsed, &bodies, index.policy));
     let externals = bodies
         .values()
@@ -215,6 +230,7 @@ pub fn resolve(cfg: &Config, loaded: &Loaded, parsed: &Parsed) -> Result<Resolve
         bodies,
         externals,
         nav,
+        absent,
         diagnostics,
     })
 }
@@ -230,7 +246,7 @@ pub fn link_index(cfg: &Config, loaded: &Loaded, parsed: &Parsed) -> SiteIndex {
                 .pages
                 .values()
                 .any(|p| p.fm.extra.keys().any(|k| k.starts_with("ms."))));
-    index::site_index(
+    let mut index = index::site_index(
         parsed
             .pages
             .values()
@@ -241,17 +257,24 @@ pub fn link_index(cfg: &Config, loaded: &Loaded, parsed: &Parsed) -> SiteIndex {
         parsed.data.bound_images.clone(),
         learn_docset,
         cfg.safe,
-    )
+    );
+    index.static_out = loaded.repo.resource_out.clone();
+    index
 }
+
+/// What [`render_bodies`] makes: page id -> Markdown output, the references into absent
+/// dependent repositories, and the diagnostics.
+pub type Bodies = (BTreeMap<String, RenderedPage>, Vec<AbsentRef>, Vec<Diagnostic>);
 
 /// The Markdown output of pages `ids`, in parallel. Err only when the site root cannot
 /// be resolved.
 pub fn render_bodies(
     cfg: &Config,
+    repo: &Repository,
     parsed: &Parsed,
     index: &SiteIndex,
     ids: &[&str],
-) -> Result<(BTreeMap<String, RenderedPage>, Vec<Diagnostic>), String> {
+) -> Result<Bodies, String> {
     let shared = page_render::Shared {
         index,
         data: &parsed.data,
@@ -263,6 +286,8 @@ pub fn render_bodies(
         root_canon: (cfg.root.canonicalize())
             .map_err(|e| format!("{}: {e}", cfg.root.display()))?,
         pivot_groups: parsed.pivot_groups.as_ref(),
+        repo,
+        absent: std::sync::Mutex::new(Vec::new()),
     };
     let rendered: Vec<(String, RenderedPage, Vec<Diagnostic>)> = ids
         .par_iter()
@@ -281,7 +306,8 @@ pub fn render_bodies(
         diags.extend(d);
         bodies.insert(id, rp);
     }
-    Ok((bodies, diags))
+    let absent = shared.absent.into_inner().unwrap_or_default();
+    Ok((bodies, absent, diags))
 }
 
 /// Anchors that links ask for and their target pages do not define.
@@ -435,7 +461,7 @@ pub fn render_diagrams(
 pub fn copied_files(loaded: &Loaded) -> Vec<OutputFile> {
     let statics = (loaded.files.iter())
         .filter(|f| f.kind == Kind::Static)
-        .map(|f| OutputFile::new(f.rel.clone(), f.bytes.clone()));
+        .map(|f| OutputFile::new(loaded.repo.static_path(&f.rel), f.bytes.clone()));
     let assets = (loaded.assets.iter())
         .map(|(name, bytes)| OutputFile::new(format!("assets/{name}"), bytes.clone()));
     statics.chain(assets).collect()

@@ -6,12 +6,15 @@
 use std::cell::{Cell, RefCell};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use super::data::Data;
 use crate::config::Config;
+use crate::docfx::deps::{Located, Repo};
+use crate::docfx::repository::{absent_note, AbsentRef, Repository};
 use crate::docfx::{self, Host, PivotConfig};
 use crate::error::Diagnostic;
-use crate::load::display;
+use crate::load::{display, slash_path};
 use crate::markdown::{self, highlight, Linker, RenderOptions, Rendered};
 use crate::resolve::links::{normalize, AnchorCheck, PageLinker, SiteIndex};
 
@@ -32,6 +35,10 @@ pub(super) struct Shared<'a> {
     pub root_canon: PathBuf,
     /// `zone-pivot-groups.yml`, when the site has one.
     pub pivot_groups: Option<&'a docfx::PivotGroups>,
+    /// docfx.json and the dependent repositories.
+    pub repo: &'a Repository,
+    /// Includes and code blocks met that point into absent dependent repositories.
+    pub absent: Mutex<Vec<AbsentRef>>,
 }
 
 /// One page's Markdown output with the anchors and external links it asks for.
@@ -90,7 +97,11 @@ pub(super) fn render_page(
         reads: &reads,
         diags: RefCell::new(Vec::new()),
     };
-    let (html_rendered, more) = host.render(id, disp, text, body_offset);
+    let (mut html_rendered, more) = host.render(id, disp, text, body_offset);
+    // Each tab of the page (its own or an include's) is a target for `#tab/id` links.
+    html_rendered
+        .anchors
+        .extend(tab_ids(&html_rendered.html).map(|t| format!("tab/{t}")));
     diags.extend(more);
     diags.extend(host.diags.into_inner());
     let rp = RenderedPage {
@@ -114,6 +125,39 @@ struct SiteHost<'a, 'b> {
     diags: RefCell<Vec<Diagnostic>>,
 }
 
+/// Ids an author wrote in HTML that no link can reach: one with whitespace in it (`#a b`
+/// is not one fragment), or one written twice on the page (a link reaches only the first).
+fn spaced_ids(disp: &str, body: &str, body_line: usize) -> Vec<Diagnostic> {
+    let mut seen = BTreeSet::new();
+    let mut out = Vec::new();
+    for (at, id) in markdown::slug::author_ids(body) {
+        let msg = if id.contains(char::is_whitespace) {
+            format!("id=\"{id}\" has whitespace in it, so no link can reach it; use `-` instead")
+        } else if !seen.insert(id.clone()) {
+            format!("id=\"{id}\" is written twice on this page; links reach only the first")
+        } else {
+            continue;
+        };
+        let line = body_line + body[..at].matches('\n').count();
+        let col = body[..at]
+            .rsplit('\n')
+            .next()
+            .map_or(0, |l| l.chars().count())
+            + 1;
+        out.push(Diagnostic::warning(disp, line, col, "html-id", msg));
+    }
+    out
+}
+
+/// The `data-tab` values of tab panels in rendered HTML.
+fn tab_ids(html: &str) -> impl Iterator<Item = &str> {
+    const ATTR: &str = "class=\"td-tab-panel\" data-tab=\"";
+    html.match_indices(ATTR).filter_map(move |(at, _)| {
+        let rest = &html[at + ATTR.len()..];
+        rest.find('"').map(|end| &rest[..end])
+    })
+}
+
 fn fig_placeholder(n: usize) -> String {
     format!("<!--tdf:{n}-->")
 }
@@ -132,6 +176,7 @@ impl SiteHost<'_, '_> {
         let body_line = head.matches('\n').count() + 1;
         let dir = id.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
         let (body, mut diags) = markdown::lenient::close_spaced_links(disp, body, body_line);
+        diags.extend(spaced_ids(disp, &body, body_line));
         let (body, directives, more) = crate::directives::extract(disp, &body, body_line, dir);
         diags.extend(more);
         let pre = docfx::preprocess(
@@ -190,30 +235,12 @@ impl SiteHost<'_, '_> {
         }
     }
 
-    fn current(&self) -> &str {
-        self.chain.last().map(String::as_str).unwrap_or("")
-    }
-}
-
-impl Host for SiteHost<'_, '_> {
-    fn url(&self, raw: &str, line: usize, col: usize, is_image: bool) -> String {
-        self.linker.link(raw, is_image, line, col)
-    }
-
-    fn read(&self, raw: &str, _line: usize, _col: usize) -> Result<(String, String), String> {
-        if self.reads.get().0 >= MAX_READS_PER_PAGE {
-            return Err(format!(
-                "`{raw}` refused: the page already reads {MAX_READS_PER_PAGE} included or code files (counting repeats)"
-            ));
-        }
-        if self.chain.len() > MAX_INCLUDE_DEPTH {
-            return Err(format!(
-                "includes nest deeper than {MAX_INCLUDE_DEPTH} levels"
-            ));
-        }
+    /// The file an include or `:::code` path names: its path as joined (`~/` = docset
+    /// root, else the current file's folder) and, when it lies under the site root, its
+    /// root-relative path. Err when it is absolute or climbs out.
+    fn target(&self, raw: &str) -> Result<(PathBuf, Option<String>), String> {
         let cleaned = crate::resolve::links::percent_decode(raw.trim()).replace('\\', "/");
         let cfg = self.sh.cfg;
-        // `~/` names the docset root; everything else is relative to the current file.
         let (base, rel): (&Path, String) = if let Some(rest) = cleaned.strip_prefix("~/") {
             (&cfg.docset_root, rest.to_string())
         } else if cleaned.starts_with('/')
@@ -240,13 +267,58 @@ impl Host for SiteHost<'_, '_> {
             .filter(|r| !r.is_empty())
             .ok_or_else(|| format!("`{raw}` points outside the site root; refused"))?;
         let path = base.join(&rel);
+        let root_rel = path.strip_prefix(&cfg.root).ok().map(slash_path);
+        Ok((path, root_rel))
+    }
+
+    fn current(&self) -> &str {
+        self.chain.last().map(String::as_str).unwrap_or("")
+    }
+}
+
+impl Host for SiteHost<'_, '_> {
+    fn url(&self, raw: &str, line: usize, col: usize, is_image: bool) -> String {
+        self.linker.link(raw, is_image, line, col)
+    }
+
+    fn read(&self, raw: &str, _line: usize, _col: usize) -> Result<(String, String), String> {
+        if self.reads.get().0 >= MAX_READS_PER_PAGE {
+            return Err(format!(
+                "`{raw}` refused: the page already reads {MAX_READS_PER_PAGE} included or code files (counting repeats)"
+            ));
+        }
+        if self.chain.len() > MAX_INCLUDE_DEPTH {
+            return Err(format!(
+                "includes nest deeper than {MAX_INCLUDE_DEPTH} levels"
+            ));
+        }
+        let cfg = self.sh.cfg;
+        let (path, root_rel) = self.target(raw)?;
+        // A file of a dependent repository is read from that repository's folder, and
+        // must stay inside it; any other file must stay inside the site root.
+        let (path, allowed): (PathBuf, &Path) = match root_rel
+            .as_deref()
+            .and_then(|r| self.sh.repo.deps.locate(r))
+        {
+            Some(Located {
+                repo: Repo::Present(dir),
+                inner,
+                ..
+            }) => (dir.join(inner), dir.as_path()),
+            Some(Located { name, .. }) => {
+                return Err(format!(
+                    "`{raw}` is in the dependent repository {name}, which is absent"
+                ))
+            }
+            None => (path, self.sh.root_canon.as_path()),
+        };
         let canon = path
             .canonicalize()
             .map_err(|e| format!("`{raw}` cannot be read: {e}"))?;
-        if !canon.starts_with(&self.sh.root_canon) {
+        if !canon.starts_with(allowed) {
             return Err(format!("`{raw}` points outside the site root; refused"));
         }
-        let disp = display(cfg, &path);
+        let disp = root_rel.unwrap_or_else(|| display(cfg, &path));
         if self.chain.iter().any(|c| *c == self.id_of(&disp)) {
             return Err(format!(
                 "`{raw}` includes itself (include cycle: {} -> {disp})",
@@ -280,6 +352,28 @@ impl Host for SiteHost<'_, '_> {
         }
         let text = String::from_utf8(bytes).map_err(|_| format!("`{raw}` is not valid UTF-8"))?;
         Ok((disp, text.trim_start_matches('\u{feff}').to_string()))
+    }
+
+    fn absent(&self, raw: &str, line: usize, col: usize, inline: bool) -> Option<String> {
+        if self.sh.repo.deps.is_empty() {
+            return None;
+        }
+        let (_, root_rel) = self.target(raw).ok()?;
+        let located = self.sh.repo.deps.locate(root_rel.as_deref()?)?;
+        if located.repo != &Repo::Absent {
+            return None;
+        }
+        let r = AbsentRef {
+            repository: located.name.to_string(),
+            file: self.linker.display.clone(),
+            line,
+            col,
+            path: raw.trim().to_string(),
+        };
+        if let Ok(mut list) = self.sh.absent.lock() {
+            list.push(r);
+        }
+        Some(absent_note(located.name, raw.trim(), inline))
     }
 
     fn markdown(&self, display_path: &str, text: &str, inline: bool) -> String {

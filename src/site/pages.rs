@@ -178,9 +178,16 @@ fn first_h1(body: &str) -> Option<String> {
 /// Gives every page its URL. The landing page of a folder is the first of index, _index,
 /// README present; the others become ordinary pages. Returns URL clashes as errors.
 pub fn assign_urls(pages: &mut [Page]) -> Vec<Diagnostic> {
+    assign_urls_with(pages, str::to_string)
+}
+
+/// [`assign_urls`] for pages published at `path(id)` instead of their source path
+/// (docfx.json `src` -> `dest`).
+pub fn assign_urls_with(pages: &mut [Page], path: impl Fn(&str) -> String) -> Vec<Diagnostic> {
     let mut best: BTreeMap<String, (usize, usize)> = BTreeMap::new();
     for (i, p) in pages.iter().enumerate() {
-        let (dir, stem) = split_path(&p.id);
+        let published = path(&p.id);
+        let (dir, stem) = split_path(&published);
         if let Some(rank) = LANDING_NAMES.iter().position(|n| *n == stem.to_lowercase()) {
             let e = best.entry(dir.to_string()).or_insert((rank, i));
             if rank < e.0 {
@@ -199,7 +206,8 @@ pub fn assign_urls(pages: &mut [Page]) -> Vec<Diagnostic> {
         }
     }
     for p in pages.iter_mut().filter(|p| !p.landing) {
-        let (dir, stem) = split_path(&p.id);
+        let published = path(&p.id);
+        let (dir, stem) = split_path(&published);
         let name =
             p.fm.slug
                 .clone()
@@ -289,6 +297,17 @@ mod tests {
                 ("ref/README.md", "ref/", true)
             ]
         );
+    }
+
+    #[test]
+    fn urls_follow_a_published_path() {
+        let mut ps = vec![page("articles/index.md"), page("articles/a/b.md")];
+        let d = assign_urls_with(&mut ps, |id| {
+            id.strip_prefix("articles/").unwrap_or(id).to_string()
+        });
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!((ps[0].url.as_str(), ps[0].landing), ("", true));
+        assert_eq!(ps[1].url, "a/b/");
     }
 
     #[test]

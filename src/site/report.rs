@@ -5,6 +5,7 @@ use std::collections::BTreeSet;
 use serde::Serialize;
 
 use crate::compare::access::Access;
+use crate::docfx::repository::AbsentRef;
 use crate::error::Diagnostic;
 use crate::output::OutputFile;
 
@@ -22,6 +23,8 @@ pub struct Report {
     /// `cannot_read`, `not_present`; an override keeps its reason).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub access: Vec<AccessReport>,
+    /// Every include and code block that points into an absent dependent repository.
+    pub absent_dependencies: Vec<AbsentRef>,
 }
 
 /// One comparison file's access matrix, cell by cell in actor-major file order.
@@ -54,6 +57,7 @@ impl Report {
             errors: diags.iter().filter(|d| d.is_error()).cloned().collect(),
             timings_ms: timings,
             access: Vec::new(),
+            absent_dependencies: Vec::new(),
         }
     }
 
