@@ -24,4 +24,5 @@ pub mod markdown;
 pub mod output;
 pub mod render;
 pub mod resolve;
+pub mod serve;
 pub mod site;
