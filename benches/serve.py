@@ -9,7 +9,7 @@ of it, starts `trustdoc serve --port 0`, then
     until the new title is served (a build is swapped in whole, so every page has it then);
 and reports medians, the full-build time and the server's memory (VmHWM, VmRSS).
 
-    benches/serve.py [--pages 10000] [--runs 15] [--bin target/release/trustdoc]
+    benches/serve.py [--pages 10000] [--runs 15] [--builds 3] [--bin target/release/trustdoc]
 
 Standard library only. Build the binary first: cargo build --release.
 """
@@ -50,6 +50,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--pages", type=int, default=10000)
     ap.add_argument("--runs", type=int, default=15)
+    ap.add_argument("--builds", type=int, default=3, help="full builds timed")
     ap.add_argument("--bin", default=os.path.join(HERE, "..", "target", "release", "trustdoc"))
     ap.add_argument("--work", default="/tmp/trustdoc-serve-bench")
     a = ap.parse_args()
@@ -58,7 +59,7 @@ def main():
         subprocess.run([sys.executable, os.path.join(HERE, "gen_site.py"), "--pages", str(a.pages), "--out", site], check=True)
     out = os.path.join(a.work, "out")
     builds = []
-    for _ in range(3):
+    for _ in range(a.builds):
         t = time.perf_counter()
         subprocess.run([a.bin, "build", "--quiet", "--root", site, "--output", out], check=True)
         builds.append(time.perf_counter() - t)
