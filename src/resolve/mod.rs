@@ -1,5 +1,8 @@
-//! Resolve: everything that needs the whole site: URLs for every page, the navigation
-//! tree, link rewriting and the checks of links and anchors across pages.
+//! Resolve: everything that needs the whole site: URLs for every page (the link index),
+//! the navigation tree, link rewriting and the checks of links and anchors across pages.
+pub mod anchors;
+pub mod index;
 pub mod links;
 pub mod nav;
+pub mod site_nav;
 pub mod toc_nav;

@@ -1,32 +1,53 @@
-//! The build: runs the pipeline stages in order (load -> parse -> resolve -> render) and
-//! returns every output file in memory with every diagnostic. `build`, `check` and the
-//! tests share this; only the CLI decides whether to write.
+//! The build conductor: runs the pipeline stages in order and returns every diagnostic;
+//! `build`, `check`, the tests and a long-running server share it.
+//!
+//! Each stage is a plain function over plain data, so a server can keep the loaded and
+//! parsed site in memory and re-render a subset of pages later:
+//!
+//! - [`load`]`(cfg) -> Loaded`: source files, templates and theme assets.
+//! - [`parse`]`(&Loaded) -> Parsed`: pages (id-keyed map, URLs assigned), comparison data,
+//!   zone pivot groups.
+//! - [`resolve`]`(cfg, &Loaded, &Parsed) -> Resolved`: the link index, every page's
+//!   Markdown output, the anchor diagnostics and the navigation. Its parts are public too:
+//!   [`link_index`], [`render_bodies`] (for some page ids), [`check_anchors`].
+//! - [`render_pages`]`(.., ids, sink)`: pages through their templates, each handed to the
+//!   sink as soon as it is made; [`render_special`] (redirects, 404, sitemap, robots.txt),
+//!   [`render_diagrams`] (given the previous output folder, whose unchanged PNGs are
+//!   reused), [`copied_files`] (static files and assets).
+//! - [`write`]: the one place files leave a build, after the output-clash check.
+//!
+//! Every stage result carries its own `diagnostics`; a diagnostic never stops the build.
 
-mod data;
-mod page_render;
+pub mod data;
+pub mod page_render;
 mod page_views;
 pub mod pages;
 mod report;
-mod special;
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+use std::sync::Mutex;
 use std::time::Instant;
 
 use rayon::prelude::*;
 
 use crate::config::Config;
-use crate::error::Diagnostic;
-use crate::load::{self, Kind};
+use crate::docfx::PivotGroups;
+use crate::error::{Diagnostic, Severity};
+use crate::load::{self, Kind, SourceFile};
 use crate::markdown::RenderOptions;
 use crate::output::{Collect, OutputFile, Sink};
+use crate::render::special::{self, Alias};
 use crate::render::templates::{self, Templates};
 use crate::render::views::SiteView;
+use crate::resolve::anchors::{self, PageAnchors};
 use crate::resolve::links::{LinkPolicy, SiteIndex};
-use crate::resolve::nav::{Nav, NavNode, NavPage};
-use page_render::RenderedPage;
+use crate::resolve::nav::{Nav, NavPage};
+use crate::resolve::{index, site_nav};
+use data::Data;
+pub use page_render::RenderedPage;
 pub use pages::{Page, PageKind};
 pub use report::Report;
-use special::{alias_path, not_found_page, redirect_page, sitemap};
 
 /// Everything a build produced.
 pub struct Outcome {
@@ -58,301 +79,37 @@ pub fn build(cfg: &Config) -> Result<Outcome, String> {
 /// The caller discards the sink's work when the outcome has errors. Err only for I/O
 /// trouble outside the content (exit code 2).
 pub fn build_to(cfg: &Config, sink: &dyn Sink) -> Result<Outcome, String> {
-    let mut timings: Vec<(String, f64)> = Vec::new();
-    let mut clock = Instant::now();
-    let mut lap = |name: &str, timings: &mut Vec<(String, f64)>| {
-        timings.push((name.to_string(), clock.elapsed().as_secs_f64() * 1000.0));
-        clock = Instant::now();
-    };
-    let mut diags = Vec::new();
+    let mut clock = Clock::start();
+    let mut loaded = load(cfg)?;
+    clock.lap("load");
+    let mut parsed = parse(&loaded);
+    loaded.forget_markdown();
+    clock.lap("parse");
+    let mut resolved = resolve(cfg, &loaded, &parsed)?;
+    clock.lap("resolve");
 
-    // Load.
-    let (files, d) = load::load(cfg)?;
+    let ids: Vec<&str> = parsed.pages.keys().map(String::as_str).collect();
+    let (page_paths, mut diags) = render_pages(cfg, &loaded, &parsed, &resolved, &ids, sink)?;
+    let (mut files, d) = render_special(cfg, &loaded, &parsed, &resolved);
     diags.extend(d);
-    let tpl = match Templates::load(&cfg.root) {
-        Ok(t) => Some(t),
-        Err(d) => {
-            diags.extend(d);
-            None
-        }
-    };
-    let assets = templates::assets(&cfg.root).unwrap_or_else(|d| {
-        diags.extend(d);
-        BTreeMap::new()
-    });
-    lap("load", &mut timings);
-
-    // Parse.
-    let (mut pages, d) = pages::parse(&files);
+    clock.lap("render-templates");
+    // The last build's output: unchanged diagram PNGs are taken from it.
+    let (diagram_files, d) = render_diagrams(&parsed.data, Some(&cfg.output_dir));
+    files.extend(diagram_files);
     diags.extend(d);
-    let (data, d) = data::load(&files);
-    diags.extend(d);
-    diags.extend(pages::assign_urls(&mut pages));
-    pages.sort_by(|a, b| a.id.cmp(&b.id));
-    // Pages hold their own copy of the text from here on.
-    let mut files = files;
-    for f in files.iter_mut().filter(|f| f.kind == Kind::Markdown) {
-        f.bytes = Vec::new();
-    }
-    lap("parse", &mut timings);
+    clock.lap("diagrams");
+    files.extend(copied_files(&loaded));
+    let files = without_clashes(files, &page_paths, &mut diags);
+    clock.lap("site-files");
 
-    // Resolve.
-    // A Learn docset built as it is (no trustdoc.toml; a TOC.yml or `ms.*` front matter)
-    // reports missing targets as warnings, as DocFX does; --strict makes them errors again.
-    let has_config = cfg.root.join(crate::config::CONFIG_FILE).exists();
-    let learn_docset = !has_config
-        && (files.iter().any(|f| f.kind == Kind::Toc)
-            || pages
-                .iter()
-                .any(|p| p.fm.extra.keys().any(|k| k.starts_with("ms."))));
-    let mut index = SiteIndex {
-        policy: if learn_docset {
-            LinkPolicy::Warn
-        } else {
-            LinkPolicy::Error
-        },
-        safe: cfg.safe,
-        ..SiteIndex::default()
-    };
-    for p in &pages {
-        index.page_url.insert(p.id.clone(), p.url.clone());
-        index.url_page.insert(p.url.clone(), p.id.clone());
-        index.page_lower.insert(p.id.to_lowercase(), p.id.clone());
-    }
-    for f in files.iter().filter(|f| f.kind == Kind::Static) {
-        index.statics.insert(f.rel.clone());
-        index
-            .statics_lower
-            .insert(f.rel.to_lowercase(), f.rel.clone());
-    }
-    index.bound_images = data.bound_images.clone();
-    let opts = RenderOptions {
-        highlight: cfg.highlight,
-        smart_punctuation: cfg.smart_punctuation,
-    };
-    let shared = page_render::Shared {
-        index: &index,
-        data: &data,
-        cfg,
-        opts,
-        root_canon: cfg
-            .root
-            .canonicalize()
-            .map_err(|e| format!("{}: {e}", cfg.root.display()))?,
-        pivot_groups: pivot_groups(&files, &mut diags),
-    };
-    let rendered: Vec<(RenderedPage, Vec<Diagnostic>)> = pages
-        .par_iter()
-        .map(|p| {
-            let zones = p.fm.zone_pivot_groups.as_deref();
-            page_render::render_page(
-                &shared,
-                &p.id,
-                &p.display,
-                &p.url,
-                &p.text,
-                p.body_offset,
-                zones,
-            )
-        })
-        .collect();
-    let mut outputs: Vec<RenderedPage> = Vec::with_capacity(rendered.len());
-    for (rp, d) in rendered {
-        diags.extend(d);
-        outputs.push(rp);
-    }
-    for p in &mut pages {
-        p.text = String::new();
-    }
-    lap("render-markdown", &mut timings);
-
-    // Anchors can only be checked once every page is rendered.
-    let anchor_sets: BTreeMap<&str, BTreeSet<&str>> = pages
-        .iter()
-        .zip(&outputs)
-        .map(|(p, o)| {
-            (
-                p.id.as_str(),
-                o.rendered.anchors.iter().map(String::as_str).collect(),
-            )
-        })
-        .collect();
-    let mut externals = BTreeSet::new();
-    for (p, o) in pages.iter().zip(&outputs) {
-        externals.extend(o.externals.iter().cloned());
-        for a in &o.anchors {
-            let ok = anchor_sets
-                .get(a.target_page.as_str())
-                .is_some_and(|set| set.contains(a.anchor.as_str()));
-            if !ok && !a.anchor.is_empty() {
-                let target = if a.target_page == p.id {
-                    "this page".to_string()
-                } else {
-                    a.target_page.clone()
-                };
-                let msg = format!("anchor `#{}` does not exist on {target}", a.anchor);
-                diags.push(match index.policy {
-                    LinkPolicy::Error => {
-                        Diagnostic::error(&p.display, a.line, a.col, "broken-anchor", msg)
-                    }
-                    LinkPolicy::Warn => {
-                        Diagnostic::warning(&p.display, a.line, a.col, "broken-anchor", msg)
-                    }
-                });
-            }
-        }
-    }
-    let nav_pages: Vec<NavPage> = pages
-        .iter()
-        .map(|p| NavPage {
-            id: p.id.clone(),
-            url: p.url.clone(),
-            title: p.title.clone(),
-            weight: p.fm.weight,
-            landing: p.landing,
-        })
-        .collect();
-    let nav = build_nav(cfg, &files, &pages, &nav_pages, &index, &mut diags);
-    lap("resolve", &mut timings);
-
-    // Render templates.
-    let mut out_files: Vec<OutputFile> = Vec::new();
-    let site_view = SiteView {
-        title: cfg.title.clone(),
-        description: cfg.description.clone(),
-        language: cfg.language.clone(),
-        base_url: cfg.base_url.clone(),
-        generator: format!("trustdoc {}", env!("CARGO_PKG_VERSION")),
-        extra: cfg.extra.clone(),
-    };
-    let views = page_views::PageViews::new(&pages, &nav, cfg, &site_view);
-    let url_of = |id: &str| views.url_of(id);
-    let mut page_files: BTreeSet<String> = BTreeSet::new();
-    let write_error: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
-    if let Some(tpl) = &tpl {
-        // Each page goes to the sink as soon as it is rendered, and its Markdown output is
-        // dropped with it.
-        let results: Vec<Result<Option<String>, Diagnostic>> = pages
-            .par_iter()
-            .zip(outputs.into_par_iter())
-            .map(|(p, o)| {
-                let html = views.render(tpl, p, &o)?;
-                let path = format!("{}index.html", p.url);
-                match sink.put(OutputFile::new(path.clone(), html)) {
-                    Ok(()) => Ok(Some(path)),
-                    Err(e) => {
-                        // Written only once, below, as the build's one I/O failure.
-                        if let Ok(mut slot) = write_error.lock() {
-                            slot.get_or_insert(e);
-                        }
-                        Ok(None)
-                    }
-                }
-            })
-            .collect();
-        if let Some(e) = write_error.into_inner().ok().flatten() {
-            return Err(e);
-        }
-        for r in results {
-            match r {
-                Ok(Some(path)) => {
-                    page_files.insert(path);
-                }
-                Ok(None) => {}
-                Err(d) => diags.push(d),
-            }
-        }
-        // Redirects for aliases.
-        for p in &pages {
-            for alias in &p.fm.aliases {
-                match alias_path(alias) {
-                    Some(a) => {
-                        match redirect_page(tpl, &site_view, &a, special::To::Page(&p.url), cfg) {
-                            Ok(f) => out_files.push(f),
-                            Err(e) => {
-                                diags.push(Diagnostic::error(&p.display, 0, 0, "template", e))
-                            }
-                        }
-                    }
-                    None => diags.push(Diagnostic::error(
-                        &p.display,
-                        p.fm.aliases_line,
-                        1,
-                        "alias",
-                        format!("alias `{alias}` is not a path inside the site"),
-                    )),
-                }
-            }
-        }
-        for f in files.iter().filter(|f| f.kind == Kind::Redirects) {
-            let (outs, d) = special::learn_redirects(tpl, &site_view, f, &pages, cfg);
-            out_files.extend(outs);
-            diags.extend(d);
-        }
-        match not_found_page(tpl, &site_view, &nav, &url_of, cfg) {
-            Ok(f) => out_files.push(f),
-            Err(e) => diags.push(Diagnostic::error("templates/404.html", 0, 0, "template", e)),
-        }
-    }
-    lap("render-templates", &mut timings);
-
-    // Diagrams, static files, assets and site files.
-    let (diagram_files, d) = data.files(Some(&cfg.output_dir));
-    diags.extend(d);
-    out_files.extend(diagram_files);
-    lap("diagrams", &mut timings);
-    for f in files.iter().filter(|f| f.kind == Kind::Static) {
-        out_files.push(OutputFile::new(f.rel.clone(), f.bytes.clone()));
-    }
-    for (name, bytes) in &assets {
-        out_files.push(OutputFile::new(format!("assets/{name}"), bytes.clone()));
-    }
-    out_files.push(OutputFile::new("sitemap.xml", sitemap(cfg, &pages)));
-    out_files.push(OutputFile::new(
-        "robots.txt",
-        format!(
-            "User-agent: *\nAllow: /\n\nSitemap: {}sitemap.xml\n",
-            cfg.base_url
-        ),
-    ));
-    out_files.sort_by(|a, b| a.path.cmp(&b.path));
-    let mut clash = |path: &str| {
-        diags.push(Diagnostic::error(
-            path,
-            0,
-            0,
-            "output-clash",
-            "two sources write this output file",
-        ))
-    };
-    out_files.dedup_by(|b, a| {
-        let same = a.path == b.path;
-        if same {
-            clash(&a.path);
-        }
-        same
-    });
-    out_files.retain(|f| {
-        let page = page_files.contains(&f.path);
-        if page {
-            clash(&f.path);
-        }
-        !page
-    });
-    lap("site-files", &mut timings);
-
-    if cfg.strict {
-        for d in &mut diags {
-            d.severity = crate::error::Severity::Error;
-        }
-    }
-    diags.sort();
-    diags.dedup();
-    let report = Report::new(&pages, &out_files, &diags, &externals, timings);
-    let written = page_files.len() + out_files.len();
-    for f in out_files {
-        sink.put(f)?;
-    }
+    diags.append(&mut loaded.diagnostics);
+    diags.append(&mut parsed.diagnostics);
+    diags.append(&mut resolved.diagnostics);
+    let diags = finish_diagnostics(cfg, diags);
+    let urls = parsed.pages.values().map(|p| p.url.as_str());
+    let report = Report::new(urls, &files, &diags, &resolved.externals, clock.laps);
+    let written = page_paths.len() + files.len();
+    write(sink, files)?;
     Ok(Outcome {
         files: Vec::new(),
         written,
@@ -361,11 +118,373 @@ pub fn build_to(cfg: &Config, sink: &dyn Sink) -> Result<Outcome, String> {
     })
 }
 
-/// The shallowest `zone-pivot-groups.yml` of the site, parsed.
-fn pivot_groups(
-    files: &[load::SourceFile],
+/// Stage 1: the site's source files, its templates and theme assets.
+pub struct Loaded {
+    pub files: Vec<SourceFile>,
+    /// None when the templates have errors (reported in `diagnostics`): no page is rendered.
+    pub templates: Option<Templates>,
+    /// Theme asset name -> bytes, written under `assets/`.
+    pub assets: BTreeMap<String, Vec<u8>>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Loaded {
+    /// Drops the bytes of Markdown sources: parsed pages hold their own text.
+    pub fn forget_markdown(&mut self) {
+        for f in self.files.iter_mut().filter(|f| f.kind == Kind::Markdown) {
+            f.bytes = Vec::new();
+        }
+    }
+}
+
+/// Reads the site. Err only for I/O trouble outside the content.
+pub fn load(cfg: &Config) -> Result<Loaded, String> {
+    let (files, mut diagnostics) = load::load(cfg)?;
+    let templates = Templates::load(&cfg.root)
+        .map_err(|d| diagnostics.extend(d))
+        .ok();
+    let assets = templates::assets(&cfg.root).unwrap_or_else(|d| {
+        diagnostics.extend(d);
+        BTreeMap::new()
+    });
+    Ok(Loaded {
+        files,
+        templates,
+        assets,
+        diagnostics,
+    })
+}
+
+/// Stage 2: pages with their URLs, the comparison data and the zone pivot groups.
+pub struct Parsed {
+    /// Page id (content-relative source path) -> page.
+    pub pages: BTreeMap<String, Page>,
+    pub data: Data,
+    /// The shallowest `zone-pivot-groups.yml`, when the site has one.
+    pub pivot_groups: Option<PivotGroups>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+pub fn parse(loaded: &Loaded) -> Parsed {
+    let (mut pages, mut diagnostics) = pages::parse(&loaded.files);
+    let (data, d) = data::load(&loaded.files);
+    diagnostics.extend(d);
+    diagnostics.extend(pages::assign_urls(&mut pages));
+    let pivot_groups = pivot_groups(&loaded.files, &mut diagnostics);
+    Parsed {
+        pages: pages.into_iter().map(|p| (p.id.clone(), p)).collect(),
+        data,
+        pivot_groups,
+        diagnostics,
+    }
+}
+
+/// Stage 3: links resolved across the site.
+pub struct Resolved {
+    pub index: SiteIndex,
+    /// Page id -> its Markdown output.
+    pub bodies: BTreeMap<String, RenderedPage>,
+    /// Every external link of the site.
+    pub externals: BTreeSet<String>,
+    pub nav: Nav,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// The link index, every page's Markdown output, its anchor checks and the navigation.
+/// Err only for I/O trouble outside the content.
+pub fn resolve(cfg: &Config, loaded: &Loaded, parsed: &Parsed) -> Result<Resolved, String> {
+    let index = link_index(cfg, loaded, parsed);
+    let ids: Vec<&str> = parsed.pages.keys().map(String::as_str).collect();
+    let (bodies, mut diagnostics) = render_bodies(cfg, parsed, &index, &ids)?;
+    diagnostics.extend(check_anchors(parsed, &bodies, index.policy));
+    let externals = bodies
+        .values()
+        .flat_map(|b| b.externals.iter().cloned())
+        .collect();
+    let nav_pages: Vec<NavPage> = parsed.pages.values().map(nav_page).collect();
+    let nav = site_nav::choose(
+        &cfg.nav,
+        &loaded.files,
+        &nav_pages,
+        &index,
+        &mut diagnostics,
+    );
+    Ok(Resolved {
+        index,
+        bodies,
+        externals,
+        nav,
+        diagnostics,
+    })
+}
+
+/// The link index of the parsed site. A Learn docset built as it is (no trustdoc.toml; a
+/// TOC.yml or `ms.*` front matter) reports missing targets as warnings, as DocFX does;
+/// --strict makes them errors again.
+pub fn link_index(cfg: &Config, loaded: &Loaded, parsed: &Parsed) -> SiteIndex {
+    let has_config = cfg.root.join(crate::config::CONFIG_FILE).exists();
+    let learn_docset = !has_config
+        && (loaded.files.iter().any(|f| f.kind == Kind::Toc)
+            || parsed
+                .pages
+                .values()
+                .any(|p| p.fm.extra.keys().any(|k| k.starts_with("ms."))));
+    index::site_index(
+        parsed
+            .pages
+            .values()
+            .map(|p| (p.id.as_str(), p.url.as_str())),
+        (loaded.files.iter())
+            .filter(|f| f.kind == Kind::Static)
+            .map(|f| f.rel.as_str()),
+        parsed.data.bound_images.clone(),
+        learn_docset,
+        cfg.safe,
+    )
+}
+
+/// The Markdown output of pages `ids`, in parallel. Err only when the site root cannot
+/// be resolved.
+pub fn render_bodies(
+    cfg: &Config,
+    parsed: &Parsed,
+    index: &SiteIndex,
+    ids: &[&str],
+) -> Result<(BTreeMap<String, RenderedPage>, Vec<Diagnostic>), String> {
+    let shared = page_render::Shared {
+        index,
+        data: &parsed.data,
+        cfg,
+        opts: RenderOptions {
+            highlight: cfg.highlight,
+            smart_punctuation: cfg.smart_punctuation,
+        },
+        root_canon: (cfg.root.canonicalize())
+            .map_err(|e| format!("{}: {e}", cfg.root.display()))?,
+        pivot_groups: parsed.pivot_groups.as_ref(),
+    };
+    let rendered: Vec<(String, RenderedPage, Vec<Diagnostic>)> = ids
+        .par_iter()
+        .filter_map(|id| parsed.pages.get(*id))
+        .map(|p| {
+            let zones = p.fm.zone_pivot_groups.as_deref();
+            let (text, offset) = (&p.text, p.body_offset);
+            let (rp, d) =
+                page_render::render_page(&shared, &p.id, &p.display, &p.url, text, offset, zones);
+            (p.id.clone(), rp, d)
+        })
+        .collect();
+    let mut diags = Vec::new();
+    let mut bodies = BTreeMap::new();
+    for (id, rp, d) in rendered {
+        diags.extend(d);
+        bodies.insert(id, rp);
+    }
+    Ok((bodies, diags))
+}
+
+/// Anchors that links ask for and their target pages do not define.
+pub fn check_anchors(
+    parsed: &Parsed,
+    bodies: &BTreeMap<String, RenderedPage>,
+    policy: LinkPolicy,
+) -> Vec<Diagnostic> {
+    let pages: Vec<PageAnchors> = bodies
+        .iter()
+        .filter_map(|(id, b)| {
+            Some(PageAnchors {
+                id,
+                display: &parsed.pages.get(id)?.display,
+                defined: &b.rendered.anchors,
+                wanted: &b.anchors,
+            })
+        })
+        .collect();
+    anchors::check(&pages, policy)
+}
+
+fn nav_page(p: &Page) -> NavPage {
+    NavPage {
+        id: p.id.clone(),
+        url: p.url.clone(),
+        title: p.title.clone(),
+        weight: p.fm.weight,
+        landing: p.landing,
+    }
+}
+
+/// What every template sees as `site`.
+pub fn site_view(cfg: &Config) -> SiteView {
+    SiteView {
+        title: cfg.title.clone(),
+        description: cfg.description.clone(),
+        language: cfg.language.clone(),
+        base_url: cfg.base_url.clone(),
+        generator: format!("trustdoc {}", env!("CARGO_PKG_VERSION")),
+        extra: cfg.extra.clone(),
+    }
+}
+
+/// Renders pages `ids` through their templates and hands each to `sink` as soon as it is
+/// made. Returns the output paths handed over and the template diagnostics; Err when the
+/// sink fails (the build's one I/O failure).
+pub fn render_pages(
+    cfg: &Config,
+    loaded: &Loaded,
+    parsed: &Parsed,
+    resolved: &Resolved,
+    ids: &[&str],
+    sink: &dyn Sink,
+) -> Result<(BTreeSet<String>, Vec<Diagnostic>), String> {
+    let (mut paths, mut diags) = (BTreeSet::new(), Vec::new());
+    let Some(tpl) = &loaded.templates else {
+        return Ok((paths, diags));
+    };
+    let views = page_views::PageViews::new(&parsed.pages, &resolved.nav, cfg, &site_view(cfg));
+    let write_error: Mutex<Option<String>> = Mutex::new(None);
+    let results: Vec<Result<Option<String>, Diagnostic>> = ids
+        .par_iter()
+        .filter_map(|id| Some((parsed.pages.get(*id)?, resolved.bodies.get(*id)?)))
+        .map(|(p, body)| {
+            let html = views.render(tpl, p, body)?;
+            let path = format!("{}index.html", p.url);
+            match sink.put(OutputFile::new(path.clone(), html)) {
+                Ok(()) => Ok(Some(path)),
+                Err(e) => {
+                    if let Ok(mut slot) = write_error.lock() {
+                        slot.get_or_insert(e);
+                    }
+                    Ok(None)
+                }
+            }
+        })
+        .collect();
+    if let Some(e) = write_error.into_inner().ok().flatten() {
+        return Err(e);
+    }
+    for r in results {
+        match r {
+            Ok(path) => paths.extend(path),
+            Err(d) => diags.push(d),
+        }
+    }
+    Ok((paths, diags))
+}
+
+/// Redirect pages (front matter aliases, a Learn redirection file), the 404 page, the
+/// sitemap and robots.txt.
+pub fn render_special(
+    cfg: &Config,
+    loaded: &Loaded,
+    parsed: &Parsed,
+    resolved: &Resolved,
+) -> (Vec<OutputFile>, Vec<Diagnostic>) {
+    let (mut files, mut diags) = (Vec::new(), Vec::new());
+    let pages = &parsed.pages;
+    if let Some(tpl) = &loaded.templates {
+        let site = site_view(cfg);
+        let aliases: Vec<Alias> = (pages.values())
+            .flat_map(|p| {
+                p.fm.aliases.iter().map(|alias| Alias {
+                    display: &p.display,
+                    line: p.fm.aliases_line,
+                    alias,
+                    to_url: &p.url,
+                })
+            })
+            .collect();
+        let (f, d) = special::alias_redirects(tpl, &site, &aliases, cfg);
+        files.extend(f);
+        diags.extend(d);
+        let ids_urls: Vec<(&str, &str)> = (pages.values())
+            .map(|p| (p.id.as_str(), p.url.as_str()))
+            .collect();
+        for f in loaded.files.iter().filter(|f| f.kind == Kind::Redirects) {
+            let (outs, d) = special::learn_redirects(tpl, &site, f, &ids_urls, cfg);
+            files.extend(outs);
+            diags.extend(d);
+        }
+        let url_of = |id: &str| pages.get(id).map(|p| p.url.clone());
+        match special::not_found_page(tpl, &site, &resolved.nav, &url_of, cfg) {
+            Ok(f) => files.push(f),
+            Err(d) => diags.push(d),
+        }
+    }
+    let dated: Vec<(&str, Option<&str>)> = (pages.values())
+        .map(|p| (p.url.as_str(), p.fm.date.as_deref()))
+        .collect();
+    files.push(special::sitemap(cfg, &dated));
+    files.push(special::robots(cfg));
+    (files, diags)
+}
+
+/// Every diagram file (SVG, PNG at 1x and 2x, bound image paths). PNGs in
+/// `previous_output` that record the same SVG source are reused instead of drawn.
+pub fn render_diagrams(
+    data: &Data,
+    previous_output: Option<&Path>,
+) -> (Vec<OutputFile>, Vec<Diagnostic>) {
+    data.files(previous_output)
+}
+
+/// Static files of the content and the theme's assets, as they are.
+pub fn copied_files(loaded: &Loaded) -> Vec<OutputFile> {
+    let statics = (loaded.files.iter())
+        .filter(|f| f.kind == Kind::Static)
+        .map(|f| OutputFile::new(f.rel.clone(), f.bytes.clone()));
+    let assets = (loaded.assets.iter())
+        .map(|(name, bytes)| OutputFile::new(format!("assets/{name}"), bytes.clone()));
+    statics.chain(assets).collect()
+}
+
+/// `files` sorted, with an `output-clash` error for every path two sources write (a page
+/// among them: `page_paths`) and only the first file kept.
+pub fn without_clashes(
+    mut files: Vec<OutputFile>,
+    page_paths: &BTreeSet<String>,
     diags: &mut Vec<Diagnostic>,
-) -> Option<crate::docfx::PivotGroups> {
+) -> Vec<OutputFile> {
+    let mut clash = |path: &str| {
+        let msg = "two sources write this output file";
+        diags.push(Diagnostic::error(path, 0, 0, "output-clash", msg))
+    };
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    files.dedup_by(|b, a| {
+        let same = a.path == b.path;
+        if same {
+            clash(&a.path);
+        }
+        same
+    });
+    files.retain(|f| {
+        let page = page_paths.contains(&f.path);
+        if page {
+            clash(&f.path);
+        }
+        !page
+    });
+    files
+}
+
+/// Hands `files` to the sink: the one place a build's files leave it.
+pub fn write(sink: &dyn Sink, files: Vec<OutputFile>) -> Result<(), String> {
+    files.into_iter().try_for_each(|f| sink.put(f))
+}
+
+/// Sorted and deduplicated; all errors under --strict.
+fn finish_diagnostics(cfg: &Config, mut diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    if cfg.strict {
+        for d in &mut diags {
+            d.severity = Severity::Error;
+        }
+    }
+    diags.sort();
+    diags.dedup();
+    diags
+}
+
+/// The shallowest `zone-pivot-groups.yml` of the site, parsed.
+fn pivot_groups(files: &[SourceFile], diags: &mut Vec<Diagnostic>) -> Option<PivotGroups> {
     let file = files
         .iter()
         .filter(|f| f.rel.rsplit('/').next() == Some("zone-pivot-groups.yml"))
@@ -376,78 +495,23 @@ fn pivot_groups(
         .ok()
 }
 
-/// The navigation tree: a root `toc.yml`/`TOC.yml` wins, then `[[nav]]` in the config,
-/// then the folder tree.
-fn build_nav(
-    cfg: &Config,
-    files: &[load::SourceFile],
-    pages: &[Page],
-    nav_pages: &[NavPage],
-    index: &SiteIndex,
-    diags: &mut Vec<Diagnostic>,
-) -> Nav {
-    let home = pages
-        .iter()
-        .find(|p| p.url.is_empty())
-        .map(|p| p.id.as_str());
-    if let Some(toc) = files
-        .iter()
-        .filter(|f| f.kind == Kind::Toc && !f.rel.contains('/'))
-        .min_by(|a, b| a.rel.cmp(&b.rel))
-    {
-        match load::text(toc)
-            .map_err(|d| vec![d])
-            .and_then(|t| crate::docfx::parse_toc(&toc.display, t))
-        {
-            Ok(items) => {
-                return Nav::new(
-                    crate::resolve::toc_nav::nodes(&items, "", &toc.display, index, diags),
-                    home,
-                )
-            }
-            Err(d) => diags.extend(d),
-        }
-    }
-    if !cfg.nav.is_empty() {
-        return Nav::new(config_nav(&cfg.nav, pages, diags), home);
-    }
-    Nav::from_folders(nav_pages)
+/// Stage timings for the report, in milliseconds.
+struct Clock {
+    last: Instant,
+    laps: Vec<(String, f64)>,
 }
 
-fn config_nav(
-    entries: &[crate::config::NavEntry],
-    pages: &[Page],
-    diags: &mut Vec<Diagnostic>,
-) -> Vec<NavNode> {
-    entries
-        .iter()
-        .map(|e| {
-            let page = e.path.as_ref().and_then(|p| {
-                let rel =
-                    crate::resolve::links::normalize(p.trim_start_matches('/')).unwrap_or_default();
-                let found = pages.iter().find(|pg| pg.id == rel);
-                if found.is_none() {
-                    diags.push(Diagnostic::error(
-                        crate::config::CONFIG_FILE,
-                        0,
-                        0,
-                        "nav",
-                        format!("[[nav]] path `{p}` is not a page of this site"),
-                    ));
-                }
-                found
-            });
-            NavNode {
-                title: e
-                    .title
-                    .clone()
-                    .or_else(|| page.map(|p| p.title.clone()))
-                    .unwrap_or_default(),
-                page: page.map(|p| p.id.clone()),
-                url: e.url.clone(),
-                expanded: false,
-                children: config_nav(&e.children, pages, diags),
-            }
-        })
-        .collect()
+impl Clock {
+    fn start() -> Clock {
+        Clock {
+            last: Instant::now(),
+            laps: Vec::new(),
+        }
+    }
+
+    fn lap(&mut self, name: &str) {
+        let ms = self.last.elapsed().as_secs_f64() * 1000.0;
+        self.laps.push((name.to_string(), ms));
+        self.last = Instant::now();
+    }
 }

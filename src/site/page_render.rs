@@ -31,10 +31,11 @@ pub(super) struct Shared<'a> {
     /// Canonical site root: every file read must resolve inside it.
     pub root_canon: PathBuf,
     /// `zone-pivot-groups.yml`, when the site has one.
-    pub pivot_groups: Option<docfx::PivotGroups>,
+    pub pivot_groups: Option<&'a docfx::PivotGroups>,
 }
 
-pub(super) struct RenderedPage {
+/// One page's Markdown output with the anchors and external links it asks for.
+pub struct RenderedPage {
     pub rendered: Rendered,
     pub anchors: Vec<AnchorCheck>,
     pub externals: BTreeSet<String>,
@@ -53,7 +54,7 @@ pub(super) fn render_page(
     zone_groups: Option<&str>,
 ) -> (RenderedPage, Vec<Diagnostic>) {
     let mut diags = Vec::new();
-    let pivots = match (zone_groups, &sh.pivot_groups) {
+    let pivots = match (zone_groups, sh.pivot_groups) {
         (Some(names), Some(groups)) => {
             let names: Vec<&str> = names
                 .split(',')

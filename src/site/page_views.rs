@@ -19,38 +19,38 @@ use super::pages::{Page, PageKind};
 type SidebarCache = Mutex<BTreeMap<(Vec<usize>, String), tera::Value>>;
 
 pub(super) struct PageViews<'a> {
-    pages: &'a [Page],
+    pages: &'a BTreeMap<String, Page>,
     nav: &'a Nav,
     cfg: &'a Config,
-    by_id: BTreeMap<&'a str, usize>,
     /// Title and URL of the home page, first in every breadcrumb trail.
     home: Option<(String, String)>,
     /// Folder URL -> the pages directly in it, for section pages' child lists.
-    in_folder: BTreeMap<String, Vec<usize>>,
+    in_folder: BTreeMap<String, Vec<&'a Page>>,
     /// The site as a template value, converted once.
     site: tera::Value,
     sidebars: SidebarCache,
 }
 
 impl<'a> PageViews<'a> {
-    pub fn new(pages: &'a [Page], nav: &'a Nav, cfg: &'a Config, site: &SiteView) -> Self {
-        let mut in_folder: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-        if pages.iter().any(|p| p.landing) {
-            for (i, c) in pages.iter().enumerate() {
-                in_folder.entry(parent_url(&c.url)).or_default().push(i);
+    /// Views over `pages` (id -> page, every page of the site).
+    pub fn new(
+        pages: &'a BTreeMap<String, Page>,
+        nav: &'a Nav,
+        cfg: &'a Config,
+        site: &SiteView,
+    ) -> Self {
+        let mut in_folder: BTreeMap<String, Vec<&Page>> = BTreeMap::new();
+        if pages.values().any(|p| p.landing) {
+            for c in pages.values() {
+                in_folder.entry(parent_url(&c.url)).or_default().push(c);
             }
         }
         PageViews {
             pages,
             nav,
             cfg,
-            by_id: pages
-                .iter()
-                .enumerate()
-                .map(|(i, p)| (p.id.as_str(), i))
-                .collect(),
             home: pages
-                .iter()
+                .values()
                 .find(|p| p.url.is_empty())
                 .map(|p| (p.title.clone(), String::new())),
             in_folder,
@@ -61,10 +61,7 @@ impl<'a> PageViews<'a> {
 
     /// The root-relative URL of a page id.
     pub fn url_of(&self, id: &str) -> Option<String> {
-        self.by_id
-            .get(id)
-            .and_then(|&i| self.pages.get(i))
-            .map(|p| p.url.clone())
+        self.pages.get(id).map(|p| p.url.clone())
     }
 
     /// Page `p` with its Markdown output `o`, through its template.
@@ -79,7 +76,7 @@ impl<'a> PageViews<'a> {
         let root = relative_href(&p.url, "");
         let root = if root == "./" { String::new() } else { root };
         let link = |id: &str| -> Option<LinkView> {
-            let t = pages.get(*self.by_id.get(id)?)?;
+            let t = pages.get(id)?;
             Some(LinkView {
                 title: t.title.clone(),
                 href: Some(relative_href(&p.url, &t.url)),
@@ -92,7 +89,6 @@ impl<'a> PageViews<'a> {
                 .map(Vec::as_slice)
                 .unwrap_or_default()
                 .iter()
-                .filter_map(|&i| pages.get(i))
                 .filter(|c| c.id != p.id)
                 .map(|c| ChildView {
                     title: c.title.clone(),

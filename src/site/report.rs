@@ -4,7 +4,6 @@ use std::collections::BTreeSet;
 
 use serde::Serialize;
 
-use super::Page;
 use crate::error::Diagnostic;
 use crate::output::OutputFile;
 
@@ -21,15 +20,16 @@ pub struct Report {
 }
 
 impl Report {
-    pub fn new(
-        pages: &[Page],
+    /// `pages` are the URL folders of the pages built.
+    pub fn new<'a>(
+        pages: impl IntoIterator<Item = &'a str>,
         files: &[OutputFile],
         diags: &[Diagnostic],
         externals: &BTreeSet<String>,
         timings: Vec<(String, f64)>,
     ) -> Report {
         Report {
-            pages: pages.iter().map(|p| format!("/{}", p.url)).collect(),
+            pages: pages.into_iter().map(|url| format!("/{url}")).collect(),
             // Pages went to the sink as they rendered; `files` is everything else.
             assets: files.iter().map(|f| f.path.clone()).collect(),
             diagrams: files

@@ -1,19 +1,57 @@
-//! Files every site gets besides its pages: redirect pages for aliases, the 404 page
-//! (absolute links, since it is served at any path) and the sitemap.
+//! Files every site gets besides its pages: redirect pages for aliases and for a Learn
+//! docset's redirection file, the 404 page (absolute links, since it is served at any
+//! path), the sitemap and robots.txt. They see plain data, not the site's page type.
 
 use std::collections::BTreeMap;
 
+use super::templates::Templates;
+use super::views::{context, PageView, SiteView};
 use crate::config::Config;
+use crate::error::Diagnostic;
 use crate::output::OutputFile;
-use crate::render::templates::Templates;
-use crate::render::views::{context, PageView, SiteView};
 use crate::resolve::links::{encode_path, relative_href};
 use crate::resolve::nav::Nav;
 
-use super::Page;
+/// One `aliases` entry of a page's front matter.
+pub struct Alias<'a> {
+    /// The page's source as shown to users, and the line of its `aliases` key.
+    pub display: &'a str,
+    pub line: usize,
+    pub alias: &'a str,
+    /// The page's URL folder.
+    pub to_url: &'a str,
+}
+
+/// A redirect page for every alias; an alias that is not a path inside the site is an error.
+pub fn alias_redirects(
+    tpl: &Templates,
+    site: &SiteView,
+    aliases: &[Alias],
+    cfg: &Config,
+) -> (Vec<OutputFile>, Vec<Diagnostic>) {
+    let mut out = Vec::new();
+    let mut diags = Vec::new();
+    for a in aliases {
+        let Some(from) = alias_path(a.alias) else {
+            diags.push(Diagnostic::error(
+                a.display,
+                a.line,
+                1,
+                "alias",
+                format!("alias `{}` is not a path inside the site", a.alias),
+            ));
+            continue;
+        };
+        match redirect_page(tpl, site, &from, To::Page(a.to_url), cfg) {
+            Ok(f) => out.push(f),
+            Err(e) => diags.push(Diagnostic::error(a.display, 0, 0, "template", e)),
+        }
+    }
+    (out, diags)
+}
 
 /// `/old/path.html` or `old/path/` -> `old/path/` (a folder we can put an index.html in).
-pub(super) fn alias_path(alias: &str) -> Option<String> {
+fn alias_path(alias: &str) -> Option<String> {
     let a = alias.trim().trim_start_matches('/');
     let a = a.strip_suffix("index.html").unwrap_or(a);
     let a = a
@@ -26,12 +64,12 @@ pub(super) fn alias_path(alias: &str) -> Option<String> {
 }
 
 /// Where a redirect goes: a page of this site (its URL folder) or a URL kept as written.
-pub(super) enum To<'a> {
+enum To<'a> {
     Page(&'a str),
     Url(&'a str),
 }
 
-pub(super) fn redirect_page(
+fn redirect_page(
     tpl: &Templates,
     site: &SiteView,
     from_url: &str,
@@ -53,13 +91,14 @@ pub(super) fn redirect_page(
         .map(|h| OutputFile::new(format!("{from_url}index.html"), h))
 }
 
-pub(super) fn not_found_page(
+/// The 404 page; a template error is reported against `templates/404.html`.
+pub fn not_found_page(
     tpl: &Templates,
     site: &SiteView,
     nav: &Nav,
     url_of: &dyn Fn(&str) -> Option<String>,
     cfg: &Config,
-) -> Result<OutputFile, String> {
+) -> Result<OutputFile, Diagnostic> {
     // 404.html is served at any path, so its links are absolute from the base path.
     let root = cfg.base_path.clone();
     let extra = BTreeMap::new();
@@ -73,23 +112,17 @@ pub(super) fn not_found_page(
     let items = nav.view("", "", &|id| url_of(id).map(|u| format!("{root}{u}")));
     tpl.render("404.html", &context(site, &root, &items, &view))
         .map(|h| OutputFile::new("404.html", h))
+        .map_err(|e| Diagnostic::error("templates/404.html", 0, 0, "template", e))
 }
 
-pub(super) fn sitemap(cfg: &Config, pages: &[Page]) -> String {
-    let mut entries: Vec<(&str, Option<&str>)> = pages
-        .iter()
-        .map(|p| (p.url.as_str(), p.fm.date.as_deref()))
-        .collect();
+/// `sitemap.xml` for pages given as (URL folder, date of last change).
+pub fn sitemap(cfg: &Config, pages: &[(&str, Option<&str>)]) -> OutputFile {
+    let mut entries = pages.to_vec();
     entries.sort();
     let mut s = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
     for (url, date) in entries {
-        let mut loc = String::new();
-        let _ = pulldown_cmark_escape::escape_html(
-            &mut loc,
-            &format!("{}{}", cfg.base_url, encode_path(url)),
-        );
         s.push_str("  <url>\n    <loc>");
-        s.push_str(&loc);
+        crate::escape::html_into(&mut s, &format!("{}{}", cfg.base_url, encode_path(url)));
         s.push_str("</loc>\n");
         if let Some(d) = date {
             s.push_str("    <lastmod>");
@@ -99,21 +132,32 @@ pub(super) fn sitemap(cfg: &Config, pages: &[Page]) -> String {
         s.push_str("  </url>\n");
     }
     s.push_str("</urlset>\n");
-    s
+    OutputFile::new("sitemap.xml", s)
+}
+
+/// `robots.txt`: everything allowed, and where the sitemap is.
+pub fn robots(cfg: &Config) -> OutputFile {
+    OutputFile::new(
+        "robots.txt",
+        format!(
+            "User-agent: *\nAllow: /\n\nSitemap: {}sitemap.xml\n",
+            cfg.base_url
+        ),
+    )
 }
 
 /// `.openpublishing.redirection.json`: each retired article gets a redirect page at the
 /// URL it would have had. Sources are repository paths (`/articles/set/old.md`); the
 /// shortest tail whose folder exists in this site names the page. A target that ends in
 /// the name of one of our pages goes there; anything else is kept as written.
-pub(super) fn learn_redirects(
+/// `pages` are (source id, URL folder).
+pub fn learn_redirects(
     tpl: &Templates,
     site: &SiteView,
     file: &crate::load::SourceFile,
-    pages: &[Page],
+    pages: &[(&str, &str)],
     cfg: &Config,
-) -> (Vec<OutputFile>, Vec<crate::error::Diagnostic>) {
-    use crate::error::Diagnostic;
+) -> (Vec<OutputFile>, Vec<Diagnostic>) {
     let mut out = Vec::new();
     let text = match crate::load::text(file) {
         Ok(t) => t,
@@ -135,7 +179,7 @@ pub(super) fn learn_redirects(
         let Some(name) = segs.last() else { continue };
         let stem = name.rsplit_once('.').map(|(s, _)| s).unwrap_or(name);
         let from_url = format!("{dir}{stem}/");
-        if pages.iter().any(|p| p.url == from_url) {
+        if pages.iter().any(|(_, url)| *url == from_url) {
             diags.push(Diagnostic::warning(
                 &file.display,
                 r.line,
@@ -154,13 +198,13 @@ pub(super) fn learn_redirects(
             .rsplit('/')
             .next()
             .unwrap_or("");
-        let local = pages.iter().find(|p| {
-            let id_stem = p.id.rsplit('/').next().unwrap_or(&p.id);
+        let local = pages.iter().find(|(id, _)| {
+            let id_stem = id.rsplit('/').next().unwrap_or(id);
             let id_stem = id_stem.rsplit_once('.').map(|(s, _)| s).unwrap_or(id_stem);
             !target_name.is_empty() && id_stem == target_name
         });
         let to = match local {
-            Some(p) => To::Page(&p.url),
+            Some((_, url)) => To::Page(url),
             None => To::Url(&r.target),
         };
         hops.push(crate::docfx::redirects::Hop {
