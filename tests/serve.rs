@@ -369,15 +369,15 @@ fn strip_tail(body: &str) -> String {
 
 /// One step of the sequence: apply `edit`, rebuild with the changed paths, compare with a
 /// fresh full build.
-fn step(site: &mut trustdoc::serve::Site, root: &Path, name: &str, touched: &[&str]) {
+fn step(site: &mut trustdoc::serve::Site, root: &Path, name: &str, touched: &[&str]) -> bool {
     let changed: BTreeSet<PathBuf> = touched.iter().map(|r| root.join(r)).collect();
     let update = site.rebuild(&changed).expect("rebuild");
     let cfg = Config::load(root, &Overrides::default()).expect("config");
     let full = trustdoc::site::build(&cfg).expect("full build");
-    let got: Vec<(&str, &[u8])> = update
-        .files
+    let got: Vec<(&str, &[u8])> = site
+        .output()
         .iter()
-        .map(|f| (f.path.as_str(), f.bytes.as_slice()))
+        .map(|(p, b)| (p.as_str(), &b[..]))
         .collect();
     let want: Vec<(&str, &[u8])> = full
         .files
@@ -390,6 +390,7 @@ fn step(site: &mut trustdoc::serve::Site, root: &Path, name: &str, touched: &[&s
         assert!(g.1 == w.1, "{name}: {} differs from a full build", g.0);
     }
     assert_eq!(update.diagnostics, full.diagnostics, "{name}: diagnostics");
+    update.full
 }
 
 #[test]
@@ -414,7 +415,7 @@ fn rebuilds_equal_full_builds_over_a_sequence_of_edits() {
     )
     .file(
         "content/guide/two.md",
-        "---\ntitle: Two\nweight: 2\n---\n\n[!INCLUDE [note](../includes/note.md)]\n",
+        "---\ntitle: Two\nweight: 2\n---\n\nNo include yet.\n",
     )
     .file("content/includes/note.md", "A shared note.\n")
     .file("content/models.yaml", &models)
@@ -424,12 +425,40 @@ fn rebuilds_equal_full_builds_over_a_sequence_of_edits() {
     );
     let root = s.root().to_path_buf();
     let mut site = trustdoc::serve::Site::new(&root, Overrides::default());
-    step(&mut site, &root, "first build", &[]);
+    assert!(step(&mut site, &root, "first build", &[]));
+    let one = "---\ntitle: One\nweight: 1\n---\n\n## First\n\nEdited. See [two](two.md).\n";
+    s.file("content/guide/one.md", one);
+    let full = step(&mut site, &root, "edit a page", &["content/guide/one.md"]);
+    assert!(!full, "a body edit re-renders only its page");
+    let two = "---\ntitle: Two\nweight: 2\n---\n\n";
     s.file(
-        "content/guide/one.md",
-        "---\ntitle: One\nweight: 1\n---\n\n## First\n\nEdited. See [two](two.md).\n",
+        "content/guide/two.md",
+        &format!("{two}Broken [x](nowhere.md).\n"),
     );
-    step(&mut site, &root, "edit a page", &["content/guide/one.md"]);
+    assert!(!step(
+        &mut site,
+        &root,
+        "break a link",
+        &["content/guide/two.md"]
+    ));
+    s.file(
+        "content/guide/two.md",
+        &format!("{two}Fixed [x](one.md#first).\n"),
+    );
+    assert!(!step(
+        &mut site,
+        &root,
+        "fix the link",
+        &["content/guide/two.md"]
+    ));
+    let include = "[!INCLUDE [note](../includes/note.md)]\n";
+    s.file("content/guide/two.md", &format!("{two}{include}"));
+    assert!(step(
+        &mut site,
+        &root,
+        "add an include",
+        &["content/guide/two.md"]
+    ));
     s.file(
         "content/guide/one.md",
         "---\ntitle: Uno\nweight: 1\n---\n\n## First\n\nEdited. See [two](two.md).\n",

@@ -10,7 +10,7 @@ mod incremental;
 mod reload;
 mod watch;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
@@ -105,7 +105,7 @@ async fn serve(opts: Options) -> u8 {
         shutdown: tokio::sync::watch::channel(false).0,
     });
     report(&first, started);
-    apply(&shared, &boot, first);
+    apply(&shared, &boot, first, site.output());
     let watcher = match watcher_for(&opts.root, &site) {
         Ok(w) => w,
         Err(e) => {
@@ -125,7 +125,7 @@ async fn serve(opts: Options) -> u8 {
             match site.rebuild(&burst) {
                 Ok(update) => {
                     report(&update, started);
-                    apply(&rebuilds, &boot, update);
+                    apply(&rebuilds, &boot, update, site.output());
                 }
                 Err(e) => eprintln!("error: {e}"),
             }
@@ -144,20 +144,21 @@ async fn serve(opts: Options) -> u8 {
     0
 }
 
-/// Puts a build in place and then tells open pages. A build with errors keeps the last
-/// good output of every file it did not produce, and shows its errors in the overlay.
-pub fn apply(sh: &Shared, boot: &str, update: Update) {
+/// Puts a build in place and then tells open pages. A clean build serves `output` (the
+/// site's whole output); a build with errors keeps the last good output of every file it
+/// did not produce, and shows its errors in the overlay.
+pub fn apply(sh: &Shared, boot: &str, update: Update, output: &BTreeMap<String, Bytes>) {
     let clean = update.errors() == 0;
     let id = {
         let mut s = sh.served.write().unwrap_or_else(|e| e.into_inner());
         if clean {
-            s.files.clear();
             s.errors.clear();
+            s.files = output.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
         } else {
             s.errors = reload::lines(&update.diagnostics);
-        }
-        for f in update.files {
-            s.files.insert(f.path, Bytes::from(f.bytes));
+            for f in update.files {
+                s.files.insert(f.path, Bytes::from(f.bytes));
+            }
         }
         s.builds += 1;
         s.id = format!("{boot}-{}", s.builds);

@@ -14,8 +14,13 @@ use notify_debouncer_full::{new_debouncer, DebounceEventResult, Debouncer, Recom
 
 /// How long a file must stay quiet before its change is reported.
 const DEBOUNCE: Duration = Duration::from_millis(20);
-/// How long after one batch another may still join it.
+/// How long after one batch another may still join it: short for a save (a few paths), so
+/// the page is back quickly; longer once a burst is under way (a checkout, a script), so a
+/// writer that pauses mid-burst on a busy machine still gives one rebuild.
 const SETTLE: Duration = Duration::from_millis(30);
+const SETTLE_BURST: Duration = Duration::from_millis(150);
+/// More paths than a save touches (file, temporary file, backup, swap file).
+const SAVE_PATHS: usize = 4;
 
 pub struct Watcher {
     _debouncer: Debouncer<notify::RecommendedWatcher, RecommendedCache>,
@@ -54,7 +59,12 @@ impl Watcher {
     pub fn next_burst(&self) -> Option<BTreeSet<PathBuf>> {
         let mut paths: BTreeSet<PathBuf> = self.rx.recv().ok()?.into_iter().collect();
         loop {
-            match self.rx.recv_timeout(SETTLE) {
+            let settle = if paths.len() > SAVE_PATHS {
+                SETTLE_BURST
+            } else {
+                SETTLE
+            };
+            match self.rx.recv_timeout(settle) {
                 Ok(more) => paths.extend(more),
                 Err(RecvTimeoutError::Timeout) => return Some(paths),
                 Err(RecvTimeoutError::Disconnected) => return Some(paths),
