@@ -73,6 +73,20 @@ pub enum Command {
         #[arg(long)]
         safe: bool,
     },
+    /// Preview the site: serve it from memory, rebuild on every save, reload open pages.
+    Serve {
+        #[command(flatten)]
+        source: SourceArgs,
+        /// Address to listen on; anything but loopback lets other machines read the preview.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// Port to listen on; 0 picks a free one.
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// Open the site in the default browser.
+        #[arg(long)]
+        open: bool,
+    },
     /// Create a new site with example pages and comparison data.
     Init {
         /// Folder to create (must be empty or absent).
@@ -130,6 +144,21 @@ pub fn run(cmd: Command) -> u8 {
             };
             build(&source.root, &ov, false, None)
         }
+        Command::Serve {
+            source,
+            bind,
+            port,
+            open,
+        } => crate::serve::run(crate::serve::Options {
+            root: source.root,
+            bind,
+            port,
+            open,
+            overrides: Overrides {
+                dependencies: source.dependency,
+                ..Overrides::default()
+            },
+        }),
         Command::Init { dir } => match crate::init::init(&dir) {
             Ok(n) => {
                 println!(

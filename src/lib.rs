@@ -27,4 +27,5 @@ pub mod outdir;
 pub mod output;
 pub mod render;
 pub mod resolve;
+pub mod serve;
 pub mod site;

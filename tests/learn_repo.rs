@@ -116,7 +116,9 @@ fn absent_dependency_gives_notes_and_one_warning() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     let setup = s.out("beta/setup/index.html");
     assert_eq!(
-        setup.matches("class=\"td-missing-dep\" role=\"note\"").count(),
+        setup
+            .matches("class=\"td-missing-dep\" role=\"note\"")
+            .count(),
         3,
         "two includes and one code block"
     );

@@ -12,8 +12,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::coverage::{Table, ENUMERATION_LIMIT, MAX_INPUTS};
 use super::decision::{combo_text, incomplete as incomplete_warning};
-use super::names::did_you_mean;
 use super::model::{Comparison, Decision, HitPolicy, NO_MODEL};
+use super::names::did_you_mean;
 use crate::error::Diagnostic;
 
 /// Misfit reports kept before an "and N more" line.

@@ -264,7 +264,11 @@ pub fn link_index(cfg: &Config, loaded: &Loaded, parsed: &Parsed) -> SiteIndex {
 
 /// What [`render_bodies`] makes: page id -> Markdown output, the references into absent
 /// dependent repositories, and the diagnostics.
-pub type Bodies = (BTreeMap<String, RenderedPage>, Vec<AbsentRef>, Vec<Diagnostic>);
+pub type Bodies = (
+    BTreeMap<String, RenderedPage>,
+    Vec<AbsentRef>,
+    Vec<Diagnostic>,
+);
 
 /// The Markdown output of pages `ids`, in parallel. Err only when the site root cannot
 /// be resolved.
@@ -451,9 +455,8 @@ pub fn render_diagrams(
     data: &Data,
     previous_output: Option<&Path>,
 ) -> (Vec<OutputFile>, Vec<Diagnostic>) {
-    let previous = |rel: &str| {
-        previous_output.and_then(|dir| crate::output::previous_file(dir, rel))
-    };
+    let previous =
+        |rel: &str| previous_output.and_then(|dir| crate::output::previous_file(dir, rel));
     data.files(&previous)
 }
 
