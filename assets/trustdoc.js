@@ -313,12 +313,43 @@
     });
   }
 
+  /* Diagrams keep their drawn size; one wider than the column scrolls in its own box. The
+   * classes drive the visual cue; the tab stop stays only while there is something to scroll. */
+  function markDiagramEdges(box) {
+    var max = box.scrollWidth - box.clientWidth;
+    box.classList.toggle("td-at-start", box.scrollLeft <= 1);
+    box.classList.toggle("td-at-end", box.scrollLeft >= max - 1);
+  }
+
+  function markDiagrams() {
+    each(doc.querySelectorAll(".td-diagram-scroll"), function (box) {
+      var scrolls = box.scrollWidth > box.clientWidth + 1;
+      box.classList.toggle("td-scrolls", scrolls);
+      if (scrolls) {
+        box.setAttribute("tabindex", "0");
+      } else {
+        box.removeAttribute("tabindex");
+      }
+      markDiagramEdges(box);
+      if (!box.hasAttribute("data-td-edges")) {
+        box.setAttribute("data-td-edges", "");
+        box.addEventListener("scroll", function () {
+          markDiagramEdges(box);
+        }, { passive: true });
+      }
+    });
+  }
+
   function initScrollable() {
     var pending = null;
     markScrollable();
+    markDiagrams();
     window.addEventListener("resize", function () {
       clearTimeout(pending);
-      pending = setTimeout(markScrollable, 150);
+      pending = setTimeout(function () {
+        markScrollable();
+        markDiagrams();
+      }, 150);
     });
   }
 

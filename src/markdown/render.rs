@@ -57,6 +57,19 @@ pub fn options(smart: bool) -> Options {
     o
 }
 
+/// A task-list box. A form control needs a label, and the item's text follows the box, so
+/// the box is hidden from assistive technology and its state is spoken as text instead.
+fn task_marker(done: bool) -> String {
+    let (checked, state) = if done {
+        (" checked", "Done")
+    } else {
+        ("", "Not done")
+    };
+    format!(
+        "<input type=\"checkbox\" disabled aria-hidden=\"true\"{checked}><span class=\"td-visually-hidden\">{state}: </span>"
+    )
+}
+
 /// Renders `body`, which starts at `body_offset` in `full` (the whole page file).
 pub fn render(
     full: &str,
@@ -243,6 +256,7 @@ pub fn render(
                 anchors.push(name.to_string());
                 out.push(event);
             }
+            Event::TaskListMarker(done) => out.push(Event::InlineHtml(task_marker(done).into())),
             Event::Start(_) | Event::Text(_) => {
                 seen_content = true;
                 out.push(event);
@@ -415,7 +429,9 @@ mod tests {
             0,
         );
         assert!(r.html.contains("<table>"));
-        assert!(r.html.contains("checkbox"));
+        assert!(r.html.contains(
+            "<input type=\"checkbox\" disabled aria-hidden=\"true\" checked><span class=\"td-visually-hidden\">Done: </span>"
+        ));
         assert!(r.html.contains("<del>old</del>"));
         assert!(r.html.contains("footnote"));
     }

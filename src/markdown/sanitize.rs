@@ -14,7 +14,7 @@ fn builder() -> &'static ammonia::Builder<'static> {
         let mut b = ammonia::Builder::default();
         b.add_generic_attributes(["id", "class", "tabindex", "aria-label", "data-lang"])
             .add_tags(["input"])
-            .add_tag_attributes("input", ["type", "checked", "disabled"])
+            .add_tag_attributes("input", ["type", "checked", "disabled", "aria-hidden"])
             .url_schemes(HashSet::from(["http", "https", "mailto", "tel"]))
             .strip_comments(false)
             .link_rel(Some("noopener noreferrer nofollow"));
