@@ -48,6 +48,14 @@ pub enum Command {
         /// Print only errors and warnings.
         #[arg(long, short)]
         quiet: bool,
+        /// An earlier build's output folder or --report file: the report lists the pages
+        /// added, changed and removed since then.
+        #[arg(long, value_name = "DIR|FILE.json")]
+        compare_with: Option<PathBuf>,
+        /// Write a Markdown summary (changed pages, errors, warnings) for a CI job
+        /// summary or a pull-request comment.
+        #[arg(long, value_name = "FILE.md")]
+        summary_md: Option<PathBuf>,
     },
     /// Run every check a build runs, and write nothing.
     Check {
@@ -90,6 +98,8 @@ pub fn run(cmd: Command) -> u8 {
             safe,
             report,
             quiet,
+            compare_with,
+            summary_md,
         } => {
             let ov = Overrides {
                 output,
@@ -97,7 +107,12 @@ pub fn run(cmd: Command) -> u8 {
                 strict,
                 safe,
             };
-            build(&root, &ov, report.as_deref(), quiet, true)
+            let files = ReportFiles {
+                json: report,
+                compare_with,
+                summary_md,
+            };
+            build(&root, &ov, &files, quiet, true)
         }
         Command::Check { root, strict, safe } => {
             let ov = Overrides {
@@ -105,7 +120,7 @@ pub fn run(cmd: Command) -> u8 {
                 safe,
                 ..Overrides::default()
             };
-            build(&root, &ov, None, false, false)
+            build(&root, &ov, &ReportFiles::default(), false, false)
         }
         Command::Init { dir } => match crate::init::init(&dir) {
             Ok(n) => {
@@ -124,11 +139,28 @@ pub fn run(cmd: Command) -> u8 {
     }
 }
 
-fn build(root: &Path, ov: &Overrides, report: Option<&Path>, quiet: bool, write: bool) -> u8 {
+/// What `build` reports besides the console: `--report`, `--compare-with`, `--summary-md`.
+#[derive(Debug, Default)]
+struct ReportFiles {
+    json: Option<PathBuf>,
+    compare_with: Option<PathBuf>,
+    summary_md: Option<PathBuf>,
+}
+
+fn build(root: &Path, ov: &Overrides, files: &ReportFiles, quiet: bool, write: bool) -> u8 {
     if !root.is_dir() {
         eprintln!("error: site root {} is not a folder", root.display());
         return 2;
     }
+    // Read before the build, which may replace that very folder.
+    let previous = match files.compare_with.as_deref().map(site::previous_hashes) {
+        Some(Ok(p)) => Some(p),
+        Some(Err(e)) => {
+            eprintln!("error: --compare-with {e}");
+            return 2;
+        }
+        None => None,
+    };
     let cfg = match Config::load(root, ov) {
         Ok(c) => c,
         Err(ConfigError::Io(msg) | ConfigError::Usage(msg)) => {
@@ -157,7 +189,7 @@ fn build(root: &Path, ov: &Overrides, report: Option<&Path>, quiet: bool, write:
         Some(s) => s,
         None => &crate::output::Discard,
     };
-    let outcome = match site::build_to(&cfg, sink) {
+    let mut outcome = match site::build_to(&cfg, sink) {
         Ok(o) => o,
         Err(msg) => {
             eprintln!("error: {msg}");
@@ -165,9 +197,20 @@ fn build(root: &Path, ov: &Overrides, report: Option<&Path>, quiet: bool, write:
         }
     };
     print_diagnostics(&outcome.diagnostics);
-    if let Some(path) = report {
+    if let Some(prev) = &previous {
+        outcome.report.changes = Some(site::diff(prev, &outcome.report.page_hashes));
+    }
+    if let Some(path) = &files.json {
         let json = serde_json::to_string_pretty(&outcome.report).unwrap_or_default();
         if let Err(e) = std::fs::write(path, json + "\n") {
+            eprintln!("error: {}: {e}", path.display());
+            return 2;
+        }
+    }
+    if let Some(path) = &files.summary_md {
+        let base = (!cfg.relative_urls).then_some(cfg.base_url.as_str());
+        let md = site::summary_markdown(&outcome.report, base);
+        if let Err(e) = std::fs::write(path, md) {
             eprintln!("error: {}: {e}", path.display());
             return 2;
         }

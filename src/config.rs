@@ -27,6 +27,11 @@ pub struct RawConfig {
     pub output_dir: Option<Spanned<String>>,
     pub docset_root: Option<Spanned<String>>,
     pub safe: Option<bool>,
+    /// Links to folders written as `folder/index.html` and no absolute URLs in pages, so
+    /// the output works from any path and from `file://`.
+    pub relative_urls: Option<bool>,
+    /// Build the full-text search index and show the search box (default true).
+    pub search: Option<bool>,
     #[serde(default)]
     pub markdown: RawMarkdown,
     #[serde(default)]
@@ -83,6 +88,9 @@ pub struct Config {
     pub strict: bool,
     pub highlight: bool,
     pub smart_punctuation: bool,
+    /// See `RawConfig::relative_urls`.
+    pub relative_urls: bool,
+    pub search: bool,
     pub nav: Vec<NavEntry>,
     pub extra: serde_json::Value,
 }
@@ -182,6 +190,8 @@ impl Config {
             strict: ov.strict,
             highlight: raw.markdown.highlight.unwrap_or(true),
             smart_punctuation: raw.markdown.smart_punctuation.unwrap_or(false),
+            relative_urls: raw.relative_urls.unwrap_or(false),
+            search: raw.search.unwrap_or(true),
             nav: raw.nav,
             extra,
         })

@@ -2,6 +2,7 @@
 //! returns every output file in memory with every diagnostic. `build`, `check` and the
 //! tests share this; only the CLI decides whether to write.
 
+mod changes;
 mod data;
 mod page_render;
 mod page_views;
@@ -19,10 +20,13 @@ use crate::error::Diagnostic;
 use crate::load::{self, Kind};
 use crate::markdown::RenderOptions;
 use crate::output::{Collect, OutputFile, Sink};
+use crate::render::fingerprint;
+use crate::render::search::{self, SearchDoc};
 use crate::render::templates::{self, Templates};
 use crate::render::views::SiteView;
 use crate::resolve::links::{LinkPolicy, SiteIndex};
 use crate::resolve::nav::{Nav, NavNode, NavPage};
+pub use changes::{diff, previous_hashes, summary_markdown, Changes};
 use page_render::RenderedPage;
 pub use pages::{Page, PageKind};
 pub use report::Report;
@@ -58,6 +62,8 @@ pub fn build(cfg: &Config) -> Result<Outcome, String> {
 /// The caller discards the sink's work when the outcome has errors. Err only for I/O
 /// trouble outside the content (exit code 2).
 pub fn build_to(cfg: &Config, sink: &dyn Sink) -> Result<Outcome, String> {
+    let file_links = crate::render::relative::FileLinks(sink);
+    let sink: &dyn Sink = if cfg.relative_urls { &file_links } else { sink };
     let mut timings: Vec<(String, f64)> = Vec::new();
     let mut clock = Instant::now();
     let mut lap = |name: &str, timings: &mut Vec<(String, f64)>| {
@@ -224,28 +230,38 @@ pub fn build_to(cfg: &Config, sink: &dyn Sink) -> Result<Outcome, String> {
         base_url: cfg.base_url.clone(),
         generator: format!("trustdoc {}", env!("CARGO_PKG_VERSION")),
         extra: cfg.extra.clone(),
+        search: cfg.search,
+        asset_names: fingerprint::names(&assets),
     };
     let views = page_views::PageViews::new(&pages, &nav, cfg, &site_view);
     let url_of = |id: &str| views.url_of(id);
     let mut page_files: BTreeSet<String> = BTreeSet::new();
+    let mut search_docs: Vec<SearchDoc> = Vec::new();
+    let mut page_hashes: BTreeMap<String, String> = BTreeMap::new();
     let write_error: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
     if let Some(tpl) = &tpl {
         // Each page goes to the sink as soon as it is rendered, and its Markdown output is
         // dropped with it.
-        let results: Vec<Result<Option<String>, Diagnostic>> = pages
+        let results: Vec<Result<PageDone, Diagnostic>> = pages
             .par_iter()
             .zip(outputs.into_par_iter())
             .map(|(p, o)| {
                 let html = views.render(tpl, p, &o)?;
                 let path = format!("{}index.html", p.url);
+                let hash = report::content_hash(&p.title, &o.rendered.html);
+                let doc = cfg.search.then(|| SearchDoc {
+                    url: p.url.clone(),
+                    title: p.title.clone(),
+                    content: o.rendered.html,
+                });
                 match sink.put(OutputFile::new(path.clone(), html)) {
-                    Ok(()) => Ok(Some(path)),
+                    Ok(()) => Ok((Some(path), doc, (p.url.clone(), hash))),
                     Err(e) => {
                         // Written only once, below, as the build's one I/O failure.
                         if let Ok(mut slot) = write_error.lock() {
                             slot.get_or_insert(e);
                         }
-                        Ok(None)
+                        Ok((None, None, (p.url.clone(), hash)))
                     }
                 }
             })
@@ -255,10 +271,11 @@ pub fn build_to(cfg: &Config, sink: &dyn Sink) -> Result<Outcome, String> {
         }
         for r in results {
             match r {
-                Ok(Some(path)) => {
-                    page_files.insert(path);
+                Ok((path, doc, (url, hash))) => {
+                    page_files.extend(path);
+                    search_docs.extend(doc);
+                    page_hashes.insert(url, hash);
                 }
-                Ok(None) => {}
                 Err(d) => diags.push(d),
             }
         }
@@ -305,8 +322,20 @@ pub fn build_to(cfg: &Config, sink: &dyn Sink) -> Result<Outcome, String> {
         out_files.push(OutputFile::new(f.rel.clone(), f.bytes.clone()));
     }
     for (name, bytes) in &assets {
-        out_files.push(OutputFile::new(format!("assets/{name}"), bytes.clone()));
+        let out_name = site_view.asset_names.get(name).unwrap_or(name);
+        out_files.push(OutputFile::new(format!("assets/{out_name}"), bytes.clone()));
     }
+    if cfg.search && tpl.is_some() {
+        match search::index(search_docs, &cfg.language) {
+            Ok(files) => out_files.extend(files),
+            Err(e) => diags.push(Diagnostic::error("(search index)", 0, 0, "search", e)),
+        }
+        lap("search", &mut timings);
+    }
+    out_files.push(OutputFile::new(
+        report::MANIFEST,
+        report::manifest(&page_hashes),
+    ));
     out_files.push(OutputFile::new("sitemap.xml", sitemap(cfg, &pages)));
     out_files.push(OutputFile::new(
         "robots.txt",
@@ -348,7 +377,7 @@ pub fn build_to(cfg: &Config, sink: &dyn Sink) -> Result<Outcome, String> {
     }
     diags.sort();
     diags.dedup();
-    let report = Report::new(&pages, &out_files, &diags, &externals, timings);
+    let report = Report::new(&pages, &out_files, &diags, &externals, timings, page_hashes);
     let written = page_files.len() + out_files.len();
     for f in out_files {
         sink.put(f)?;
@@ -360,6 +389,10 @@ pub fn build_to(cfg: &Config, sink: &dyn Sink) -> Result<Outcome, String> {
         report,
     })
 }
+
+/// A rendered page: its output path (None when the sink failed), what the search index
+/// needs of it, and its URL with its content hash.
+type PageDone = (Option<String>, Option<SearchDoc>, (String, String));
 
 /// The shallowest `zone-pivot-groups.yml` of the site, parsed.
 fn pivot_groups(
@@ -376,8 +409,9 @@ fn pivot_groups(
         .ok()
 }
 
-/// The navigation tree: a root `toc.yml`/`TOC.yml` wins, then `[[nav]]` in the config,
-/// then the folder tree.
+/// The navigation tree: `[[nav]]` in the config wins (the site owner wrote it for this
+/// site), then a root `toc.yml`/`TOC.yml` (which may come with imported content), then the
+/// folder tree.
 fn build_nav(
     cfg: &Config,
     files: &[load::SourceFile],
@@ -390,6 +424,9 @@ fn build_nav(
         .iter()
         .find(|p| p.url.is_empty())
         .map(|p| p.id.as_str());
+    if !cfg.nav.is_empty() {
+        return Nav::new(config_nav(&cfg.nav, pages, diags), home);
+    }
     if let Some(toc) = files
         .iter()
         .filter(|f| f.kind == Kind::Toc && !f.rel.contains('/'))
@@ -407,9 +444,6 @@ fn build_nav(
             }
             Err(d) => diags.extend(d),
         }
-    }
-    if !cfg.nav.is_empty() {
-        return Nav::new(config_nav(&cfg.nav, pages, diags), home);
     }
     Nav::from_folders(nav_pages)
 }
