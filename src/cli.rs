@@ -161,7 +161,7 @@ fn build(root: &Path, ov: &Overrides, files: &ReportFiles, quiet: bool, write: b
         }
         None => None,
     };
-    let cfg = match Config::load(root, ov) {
+    let mut cfg = match Config::load(root, ov) {
         Ok(c) => c,
         Err(ConfigError::Io(msg) | ConfigError::Usage(msg)) => {
             eprintln!("error: {msg}");
@@ -172,6 +172,8 @@ fn build(root: &Path, ov: &Overrides, files: &ReportFiles, quiet: bool, write: b
             return 1;
         }
     };
+    // `check` writes nothing, so it has no use for a search index (the slowest stage).
+    cfg.search &= write;
     // Files go straight into a staging folder beside the output (nothing for `check`); it
     // replaces the output folder only if the build has no errors, and is removed otherwise.
     let staging = if write {

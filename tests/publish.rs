@@ -229,9 +229,6 @@ fn changes(report: &str) -> (Vec<String>, Vec<String>, Vec<String>) {
 fn change_report_after_edit_add_and_delete() {
     let s = site();
     let old = s.dir.path().join("old");
-    let r = s.run(&["build", "--output", old.to_str().unwrap(), "--report"]);
-    // `--report` needs a file: a usage error, and nothing else happens.
-    assert_eq!(r.code, 2, "{}", r.stderr);
     let old_report = s.dir.path().join("old.json");
     let r = s.run(&[
         "build",
@@ -319,4 +316,27 @@ fn config_nav_wins_over_toc_yml() {
     let home = s.out("index.html");
     assert!(home.contains("From config"), "{home}");
     assert!(!home.contains("From toc"), "{home}");
+}
+
+#[test]
+fn learn_docsets_are_indexed_too() {
+    // A Learn folder built as it is: no trustdoc.toml, a TOC.yml, ms.* front matter.
+    let s = TestSite::new();
+    s.file(
+        "TOC.yml",
+        "- name: Overview\n  href: index.md\n- name: Quickstart\n  href: quickstart.md\n",
+    )
+    .file(
+        "index.md",
+        "---\ntitle: Overview\nms.date: 8/22/2023\n---\n# Overview\n\n> [!NOTE]\n> Read the quickstart.\n",
+    )
+    .file(
+        "quickstart.md",
+        "---\ntitle: Quickstart\nms.date: 8/22/2023\n---\n# Quickstart\n\nThe word sandwort is here.\n",
+    );
+    let r = s.build();
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let entry = s.out("pagefind/pagefind-entry.json");
+    assert!(entry.contains("\"page_count\":2"), "{entry}");
+    assert!(s.out("quickstart/index.html").contains("td-search-input"));
 }
