@@ -12,14 +12,14 @@
 #
 #   benches/build.sh [PAGES...]        default: 1000 10000
 #
-# Corpora come from ../shared/bench/gen_corpus.py (override with GEN=path). Outputs go to
+# Corpora come from benches/gen_corpus.py (override with GEN=path). Outputs go to
 # OUT (default /dev/shm when it exists, so disk write-back is not measured) and are removed
 # before every run with hyperfine's --prepare, so each tool writes into an empty folder.
 # RUNS (default 5) and WARMUP (default 1) set the repetitions.
 # Needs: hyperfine and hugo (apt-get install hyperfine hugo), python3, cargo.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
-gen=${GEN:-$here/../shared/bench/gen_corpus.py}
+gen=${GEN:-$here/benches/gen_corpus.py}
 work=${WORK:-/tmp/trustdoc-bench}
 if [ -z "${OUT:-}" ]; then
   if [ -d /dev/shm ]; then OUT=/dev/shm/trustdoc-bench-out; else OUT=$work/out; fi

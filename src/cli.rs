@@ -63,6 +63,14 @@ pub enum Command {
         /// Replace an output folder that a trustdoc build did not write.
         #[arg(long)]
         force: bool,
+        /// An earlier build's output folder or --report file: the report lists the pages
+        /// added, changed and removed since then.
+        #[arg(long, value_name = "DIR|FILE.json")]
+        compare_with: Option<PathBuf>,
+        /// Write a Markdown summary (changed pages, errors, warnings) for a CI job
+        /// summary or a pull-request comment.
+        #[arg(long, value_name = "FILE.md")]
+        summary_md: Option<PathBuf>,
     },
     /// Run every check a build runs, and write nothing.
     Check {
@@ -120,6 +128,8 @@ pub fn run(cmd: Command) -> u8 {
             report,
             quiet,
             force,
+            compare_with,
+            summary_md,
         } => {
             let ov = Overrides {
                 output,
@@ -128,7 +138,12 @@ pub fn run(cmd: Command) -> u8 {
                 safe,
                 dependencies: source.dependency,
             };
-            let write = WriteOpts { report, force };
+            let write = WriteOpts {
+                report,
+                force,
+                compare_with,
+                summary_md,
+            };
             build(&source.root, &ov, quiet, Some(&write))
         }
         Command::Check {
@@ -176,11 +191,13 @@ pub fn run(cmd: Command) -> u8 {
     }
 }
 
-/// What `build` adds to `check`: where the report goes, and whether an output folder without
-/// trustdoc's stamp may be replaced.
+/// What `build` adds to `check`: the report files (`--report`, `--compare-with`,
+/// `--summary-md`), and whether an output folder without trustdoc's stamp may be replaced.
 struct WriteOpts {
     report: Option<PathBuf>,
     force: bool,
+    compare_with: Option<PathBuf>,
+    summary_md: Option<PathBuf>,
 }
 
 fn build(root: &Path, ov: &Overrides, quiet: bool, write: Option<&WriteOpts>) -> u8 {
@@ -188,7 +205,17 @@ fn build(root: &Path, ov: &Overrides, quiet: bool, write: Option<&WriteOpts>) ->
         eprintln!("error: site root {} is not a folder", root.display());
         return 2;
     }
-    let cfg = match Config::load(root, ov) {
+    // Read before the build, which may replace that very folder.
+    let compare_with = write.and_then(|w| w.compare_with.as_deref());
+    let previous = match compare_with.map(site::previous_hashes) {
+        Some(Ok(p)) => Some(p),
+        Some(Err(e)) => {
+            eprintln!("error: --compare-with {e}");
+            return 2;
+        }
+        None => None,
+    };
+    let mut cfg = match Config::load(root, ov) {
         Ok(c) => c,
         Err(ConfigError::Io(msg) | ConfigError::Usage(msg)) => {
             eprintln!("error: {msg}");
@@ -199,6 +226,8 @@ fn build(root: &Path, ov: &Overrides, quiet: bool, write: Option<&WriteOpts>) ->
             return 1;
         }
     };
+    // `check` writes nothing, so it has no use for a search index (the slowest stage).
+    cfg.search &= write.is_some();
     // Files go straight into a staging folder beside the output (nothing for `check`); it
     // replaces the output folder only if the build has no errors, and is removed otherwise.
     let report = write.and_then(|w| w.report.as_deref());
@@ -225,7 +254,7 @@ fn build(root: &Path, ov: &Overrides, quiet: bool, write: Option<&WriteOpts>) ->
         Some(s) => s,
         None => &crate::output::Discard,
     };
-    let outcome = match site::build_to(&cfg, sink) {
+    let mut outcome = match site::build_to(&cfg, sink) {
         Ok(o) => o,
         Err(msg) => {
             eprintln!("error: {msg}");
@@ -233,6 +262,9 @@ fn build(root: &Path, ov: &Overrides, quiet: bool, write: Option<&WriteOpts>) ->
         }
     };
     print_diagnostics(&outcome.diagnostics);
+    if let Some(prev) = &previous {
+        outcome.report.changes = Some(site::diff(prev, &outcome.report.page_hashes));
+    }
     if let Some(path) = report {
         let json = serde_json::to_string_pretty(&outcome.report).unwrap_or_default() + "\n";
         let written = match (&report_in_output, &staging) {
@@ -251,6 +283,29 @@ fn build(root: &Path, ov: &Overrides, quiet: bool, write: Option<&WriteOpts>) ->
         };
         if let Err(e) = written {
             eprintln!("error: {e}");
+            return 2;
+        }
+    }
+    if let Some(path) = write.and_then(|w| w.summary_md.as_deref()) {
+        match crate::outdir::report_target(path, &cfg) {
+            Err(e) => {
+                eprintln!("error: {}", e.replacen("--report", "--summary-md", 1));
+                return 2;
+            }
+            Ok(Some(_)) => {
+                eprintln!(
+                    "error: --summary-md {}: this file is inside the output folder, which the \
+                     build replaces; name a file outside it",
+                    path.display()
+                );
+                return 2;
+            }
+            Ok(None) => {}
+        }
+        let base = (!cfg.relative_urls).then_some(cfg.base_url.as_str());
+        let md = site::summary_markdown(&outcome.report, base);
+        if let Err(e) = std::fs::write(path, md) {
+            eprintln!("error: {}: {e}", path.display());
             return 2;
         }
     }

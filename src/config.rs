@@ -34,6 +34,11 @@ pub struct RawConfig {
     pub safe: Option<bool>,
     /// Largest page or data file read, in MB (default [`DEFAULT_MAX_FILE_MB`]).
     pub max_file_mb: Option<u64>,
+    /// Links to folders written as `folder/index.html` and no absolute URLs in pages, so
+    /// the output works from any path and from `file://`.
+    pub relative_urls: Option<bool>,
+    /// Build the full-text search index and show the search box (default true).
+    pub search: Option<bool>,
     #[serde(default)]
     pub markdown: RawMarkdown,
     #[serde(default)]
@@ -92,6 +97,9 @@ pub struct Config {
     pub max_file_bytes: u64,
     pub highlight: bool,
     pub smart_punctuation: bool,
+    /// See `RawConfig::relative_urls`.
+    pub relative_urls: bool,
+    pub search: bool,
     pub nav: Vec<NavEntry>,
     pub extra: serde_json::Value,
     /// `--dependency NAME=DIR`: folders of dependent repositories.
@@ -201,6 +209,8 @@ impl Config {
                 .saturating_mul(1 << 20),
             highlight: raw.markdown.highlight.unwrap_or(true),
             smart_punctuation: raw.markdown.smart_punctuation.unwrap_or(false),
+            relative_urls: raw.relative_urls.unwrap_or(false),
+            search: raw.search.unwrap_or(true),
             nav: raw.nav,
             extra,
             dependencies: ov.dependencies.clone(),

@@ -372,7 +372,8 @@ fn strip_tail(body: &str) -> String {
 fn step(site: &mut trustdoc::serve::Site, root: &Path, name: &str, touched: &[&str]) -> bool {
     let changed: BTreeSet<PathBuf> = touched.iter().map(|r| root.join(r)).collect();
     let update = site.rebuild(&changed).expect("rebuild");
-    let cfg = Config::load(root, &Overrides::default()).expect("config");
+    let mut cfg = Config::load(root, &Overrides::default()).expect("config");
+    cfg.search = false; // as serve builds: no search index in the preview
     let full = trustdoc::site::build(&cfg).expect("full build");
     let got: Vec<(&str, &[u8])> = site
         .output()
@@ -555,7 +556,8 @@ fn rebuilds_equal_full_builds_over_a_sequence_of_edits() {
 
     // And what the server sends is that output, the live-reload tail aside.
     let srv = Server::start(&root, &[]);
-    let cfg = Config::load(&root, &Overrides::default()).unwrap();
+    let mut cfg = Config::load(&root, &Overrides::default()).unwrap();
+    cfg.search = false; // as serve builds: no search index in the preview
     let full = trustdoc::site::build(&cfg).unwrap();
     for f in full.files.iter().filter(|f| f.path.ends_with(".html")) {
         let body = srv.get(&format!("/{}", f.path)).body;

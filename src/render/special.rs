@@ -99,8 +99,13 @@ pub fn not_found_page(
     url_of: &dyn Fn(&str) -> Option<String>,
     cfg: &Config,
 ) -> Result<OutputFile, Diagnostic> {
-    // 404.html is served at any path, so its links are absolute from the base path.
-    let root = cfg.base_path.clone();
+    // 404.html is served at any path, so its links are absolute from the base path;
+    // relative mode knows no base path, so they are relative to the site root.
+    let root = if cfg.relative_urls {
+        String::new()
+    } else {
+        cfg.base_path.clone()
+    };
     let extra = BTreeMap::new();
     let view = PageView::bare(
         "404",

@@ -23,10 +23,12 @@ pub const BUILTIN_TEMPLATES: [(&str, &str); 7] = [
     ),
 ];
 
-const BUILTIN_ASSETS: [(&str, &[u8]); 3] = [
+const BUILTIN_ASSETS: [(&str, &[u8]); 5] = [
     ("trustdoc.css", include_bytes!("../../assets/trustdoc.css")),
     ("trustdoc.js", include_bytes!("../../assets/trustdoc.js")),
     ("favicon.svg", include_bytes!("../../assets/favicon.svg")),
+    ("search.js", include_bytes!("../../assets/search.js")),
+    ("search.css", include_bytes!("../../assets/search.css")),
 ];
 
 pub struct Templates {

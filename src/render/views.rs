@@ -16,6 +16,12 @@ pub struct SiteView {
     pub base_url: String,
     pub generator: String,
     pub extra: serde_json::Value,
+    /// The search box is shown (the index is built).
+    pub search: bool,
+    /// Asset name -> the (fingerprinted) name it is written under; reaches templates as
+    /// `assets.*`, not as `site.*`.
+    #[serde(skip)]
+    pub asset_names: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -24,15 +30,25 @@ pub struct AssetsView {
     pub syntax_css: String,
     pub js: String,
     pub favicon: String,
+    pub search_js: String,
+    pub search_css: String,
+    /// Every asset by its source name, as a URL relative to the page.
+    pub files: BTreeMap<String, String>,
 }
 
 impl AssetsView {
-    pub fn new(root: &str) -> Self {
+    /// `names` maps an asset's name to the name it is written under (see
+    /// `render::fingerprint`); names it lacks are used as they are.
+    pub fn new(root: &str, names: &BTreeMap<String, String>) -> Self {
+        let url = |n: &str| format!("{root}assets/{}", names.get(n).map_or(n, String::as_str));
         AssetsView {
-            css: format!("{root}assets/trustdoc.css"),
-            syntax_css: format!("{root}assets/syntax.css"),
-            js: format!("{root}assets/trustdoc.js"),
-            favicon: format!("{root}assets/favicon.svg"),
+            css: url("trustdoc.css"),
+            syntax_css: url("syntax.css"),
+            js: url("trustdoc.js"),
+            favicon: url("favicon.svg"),
+            search_js: url("search.js"),
+            search_css: url("search.css"),
+            files: names.keys().map(|n| (n.clone(), url(n))).collect(),
         }
     }
 }
@@ -104,6 +120,7 @@ pub fn context(site: &SiteView, root: &str, nav: &[NavItemView], page: &PageView
         root,
         tera::Value::from_serializable(nav),
         page,
+        &site.asset_names,
     )
 }
 
@@ -114,11 +131,12 @@ pub fn context_of_values(
     root: &str,
     nav: tera::Value,
     page: &PageView,
+    asset_names: &BTreeMap<String, String>,
 ) -> tera::Context {
     let mut ctx = tera::Context::new();
     ctx.insert_value("site", site.clone());
     ctx.insert("root", root);
-    ctx.insert("assets", &AssetsView::new(root));
+    ctx.insert("assets", &AssetsView::new(root, asset_names));
     ctx.insert_value("nav", nav);
     ctx.insert("page", page);
     ctx

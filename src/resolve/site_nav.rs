@@ -1,5 +1,6 @@
-//! Chooses the navigation tree of a site: a root `toc.yml`/`TOC.yml` wins, then `[[nav]]`
-//! in the config, then the folder tree.
+//! Chooses the navigation tree of a site: `[[nav]]` in the config wins (the site owner wrote
+//! it for this site), then a root `toc.yml`/`TOC.yml` (which may come with imported content),
+//! then the folder tree.
 
 use super::links::{normalize, SiteIndex};
 use super::nav::{Nav, NavNode, NavPage};
@@ -19,6 +20,9 @@ pub fn choose(
         .iter()
         .find(|p| p.url.is_empty())
         .map(|p| p.id.as_str());
+    if !config_nav.is_empty() {
+        return Nav::new(from_config(config_nav, pages, diags), home);
+    }
     if let Some(toc) = files
         .iter()
         .filter(|f| f.kind == Kind::Toc && !f.rel.contains('/'))
@@ -36,9 +40,6 @@ pub fn choose(
             }
             Err(d) => diags.extend(d),
         }
-    }
-    if !config_nav.is_empty() {
-        return Nav::new(from_config(config_nav, pages, diags), home);
     }
     Nav::from_folders(pages)
 }

@@ -85,7 +85,9 @@ impl Site {
         if self.cfg.is_none() || config_changed {
             self.warm = None;
             match Config::load(&self.root, &self.overrides) {
-                Ok(c) => self.cfg = Some(c),
+                // The preview has no search index: Pagefind indexes the whole site, which
+                // would undo what page-only rebuilds save (the search box says so).
+                Ok(c) => self.cfg = Some(preview_config(c)),
                 Err(ConfigError::Io(m) | ConfigError::Usage(m)) => return Err(m),
                 Err(ConfigError::Content(diagnostics)) => {
                     // Read the file again next time, whatever changes.
@@ -226,10 +228,11 @@ impl Site {
         let (_, template_diags) =
             site::render_pages(cfg, &warm.loaded, &warm.parsed, &warm.resolved, &ids, &sink)
                 .ok()?;
-        let files = sink.into_files();
+        let mut files = sink.into_files();
         if !template_diags.is_empty() || files.len() != ids.len() {
             return None;
         }
+        files.push(site::manifest_file(&warm.parsed, &warm.resolved));
         for d in &old_body_diags {
             let i = warm.base.iter().position(|b| b == d)?;
             warm.base.swap_remove(i);
@@ -251,6 +254,12 @@ impl Site {
             pages: ids.len(),
         })
     }
+}
+
+/// The configuration a preview builds with: the site's own, without the search index.
+pub fn preview_config(mut cfg: Config) -> Config {
+    cfg.search = false;
+    cfg
 }
 
 /// Whether an edit keeps the page's diagrams: the same directives (kind, data file, model)

@@ -209,7 +209,7 @@ impl Data {
         let png2 = relative_href(page_url, &png_name(&base, 2.0));
         Ok(format!(
             "<figure class=\"td-diagram-figure\">\n<div class=\"td-diagram-scroll\" role=\"region\" tabindex=\"0\" aria-label=\"{} (diagram)\">\n{}\n</div>\n<details class=\"td-diagram-text\"><summary>Text description</summary>\n{}</details>\n<figcaption>{} <span class=\"td-diagram-files\">(<a href=\"{}\">SVG</a>, <a href=\"{}\">PNG</a>, <a href=\"{}\">PNG 2x</a>)</span></figcaption>\n</figure>\n",
-            tables::esc(&dia.title),
+            escape::html(&dia.title),
             dia.svg_inline,
             dia.text_equivalent_html,
             escape::html(&dia.title),

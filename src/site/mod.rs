@@ -18,6 +18,7 @@
 //!
 //! Every stage result carries its own `diagnostics`; a diagnostic never stops the build.
 
+mod changes;
 pub mod data;
 pub mod page_render;
 mod page_views;
@@ -38,6 +39,8 @@ use crate::error::{Diagnostic, Severity};
 use crate::load::{self, Kind, SourceFile};
 use crate::markdown::RenderOptions;
 use crate::output::{Collect, OutputFile, Sink};
+use crate::render::fingerprint;
+use crate::render::search::{self, SearchDoc};
 use crate::render::special::{self, Alias};
 use crate::render::templates::{self, Templates};
 use crate::render::views::SiteView;
@@ -45,6 +48,7 @@ use crate::resolve::anchors::{self, PageAnchors};
 use crate::resolve::links::{LinkPolicy, SiteIndex};
 use crate::resolve::nav::{Nav, NavPage};
 use crate::resolve::{index, site_nav};
+pub use changes::{diff, previous_hashes, summary_markdown, Changes};
 use data::Data;
 pub use page_render::RenderedPage;
 pub use pages::{Page, PageKind};
@@ -80,6 +84,8 @@ pub fn build(cfg: &Config) -> Result<Outcome, String> {
 /// The caller discards the sink's work when the outcome has errors. Err only for I/O
 /// trouble outside the content (exit code 2).
 pub fn build_to(cfg: &Config, sink: &dyn Sink) -> Result<Outcome, String> {
+    let file_links = crate::render::relative::FileLinks(sink);
+    let sink: &dyn Sink = if cfg.relative_urls { &file_links } else { sink };
     let mut clock = Clock::start();
     let mut loaded = load(cfg)?;
     clock.lap("load");
@@ -100,6 +106,15 @@ pub fn build_to(cfg: &Config, sink: &dyn Sink) -> Result<Outcome, String> {
     diags.extend(d);
     clock.lap("diagrams");
     files.extend(copied_files(&loaded));
+    let hashes = page_hashes(&parsed, &resolved);
+    files.push(OutputFile::new(report::MANIFEST, report::manifest(&hashes)));
+    if cfg.search && loaded.templates.is_some() {
+        match search::index(search_docs(&parsed, &resolved), &cfg.language) {
+            Ok(index) => files.extend(index),
+            Err(e) => diags.push(Diagnostic::error("(search index)", 0, 0, "search", e)),
+        }
+        clock.lap("search");
+    }
     let files = without_clashes(files, &page_paths, &mut diags);
     clock.lap("site-files");
 
@@ -108,8 +123,15 @@ pub fn build_to(cfg: &Config, sink: &dyn Sink) -> Result<Outcome, String> {
     diags.append(&mut resolved.diagnostics);
     let diags = finish_diagnostics(cfg, diags);
     let urls = parsed.pages.values().map(|p| p.url.as_str());
-    let mut report = Report::new(urls, &files, &diags, &resolved.externals, clock.laps)
-        .with_access(&parsed.data);
+    let mut report = Report::new(
+        urls,
+        &files,
+        &diags,
+        &resolved.externals,
+        clock.laps,
+        hashes,
+    )
+    .with_access(&parsed.data);
     report.absent_dependencies = std::mem::take(&mut resolved.absent);
     let written = page_paths.len() + files.len();
     write(sink, files)?;
@@ -344,8 +366,44 @@ fn nav_page(p: &Page) -> NavPage {
     }
 }
 
+/// Page URL -> hash of what a reader sees of it (title and content), for the change report
+/// and the [`report::MANIFEST`] file.
+pub fn page_hashes(parsed: &Parsed, resolved: &Resolved) -> BTreeMap<String, String> {
+    (resolved.bodies.iter())
+        .filter_map(|(id, body)| {
+            let p = parsed.pages.get(id)?;
+            Some((
+                p.url.clone(),
+                report::content_hash(&p.title, &body.rendered.html),
+            ))
+        })
+        .collect()
+}
+
+/// The manifest file of page hashes, as a build writes it.
+pub fn manifest_file(parsed: &Parsed, resolved: &Resolved) -> OutputFile {
+    OutputFile::new(
+        report::MANIFEST,
+        report::manifest(&page_hashes(parsed, resolved)),
+    )
+}
+
+/// What the search index needs of every page: URL, title and rendered content.
+fn search_docs(parsed: &Parsed, resolved: &Resolved) -> Vec<SearchDoc> {
+    (resolved.bodies.iter())
+        .filter_map(|(id, body)| {
+            let p = parsed.pages.get(id)?;
+            Some(SearchDoc {
+                url: p.url.clone(),
+                title: p.title.clone(),
+                content: body.rendered.html.clone(),
+            })
+        })
+        .collect()
+}
+
 /// What every template sees as `site`.
-pub fn site_view(cfg: &Config) -> SiteView {
+pub fn site_view(cfg: &Config, assets: &BTreeMap<String, Vec<u8>>) -> SiteView {
     SiteView {
         title: cfg.title.clone(),
         description: cfg.description.clone(),
@@ -353,6 +411,8 @@ pub fn site_view(cfg: &Config) -> SiteView {
         base_url: cfg.base_url.clone(),
         generator: format!("trustdoc {}", env!("CARGO_PKG_VERSION")),
         extra: cfg.extra.clone(),
+        search: cfg.search,
+        asset_names: fingerprint::names(assets),
     }
 }
 
@@ -371,7 +431,12 @@ pub fn render_pages(
     let Some(tpl) = &loaded.templates else {
         return Ok((paths, diags));
     };
-    let views = page_views::PageViews::new(&parsed.pages, &resolved.nav, cfg, &site_view(cfg));
+    let views = page_views::PageViews::new(
+        &parsed.pages,
+        &resolved.nav,
+        cfg,
+        &site_view(cfg, &loaded.assets),
+    );
     let write_error: Mutex<Option<String>> = Mutex::new(None);
     let results: Vec<Result<Option<String>, Diagnostic>> = ids
         .par_iter()
@@ -413,7 +478,7 @@ pub fn render_special(
     let (mut files, mut diags) = (Vec::new(), Vec::new());
     let pages = &parsed.pages;
     if let Some(tpl) = &loaded.templates {
-        let site = site_view(cfg);
+        let site = site_view(cfg, &loaded.assets);
         let aliases: Vec<Alias> = (pages.values())
             .flat_map(|p| {
                 p.fm.aliases.iter().map(|alias| Alias {
@@ -465,8 +530,11 @@ pub fn copied_files(loaded: &Loaded) -> Vec<OutputFile> {
     let statics = (loaded.files.iter())
         .filter(|f| f.kind == Kind::Static)
         .map(|f| OutputFile::new(loaded.repo.static_path(&f.rel), f.bytes.clone()));
-    let assets = (loaded.assets.iter())
-        .map(|(name, bytes)| OutputFile::new(format!("assets/{name}"), bytes.clone()));
+    let names = fingerprint::names(&loaded.assets);
+    let assets = (loaded.assets.iter()).map(|(name, bytes)| {
+        let out_name = names.get(name).unwrap_or(name);
+        OutputFile::new(format!("assets/{out_name}"), bytes.clone())
+    });
     statics.chain(assets).collect()
 }
 

@@ -28,6 +28,7 @@ pub(super) struct PageViews<'a> {
     in_folder: BTreeMap<String, Vec<&'a Page>>,
     /// The site as a template value, converted once.
     site: tera::Value,
+    asset_names: BTreeMap<String, String>,
     sidebars: SidebarCache,
 }
 
@@ -55,6 +56,7 @@ impl<'a> PageViews<'a> {
                 .map(|p| (p.title.clone(), String::new())),
             in_folder,
             site: tera::Value::from_serializable(site),
+            asset_names: site.asset_names.clone(),
             sidebars: Mutex::new(BTreeMap::new()),
         }
     }
@@ -111,11 +113,16 @@ impl<'a> PageViews<'a> {
             content: &o.rendered.html,
             has_h1: o.rendered.h1.is_some(),
             toc: &o.rendered.toc,
-            permalink: format!(
-                "{}{}",
-                self.cfg.base_url,
-                crate::resolve::links::encode_path(&p.url)
-            ),
+            // Relative mode knows no final address, so pages get no canonical link.
+            permalink: if self.cfg.relative_urls {
+                String::new()
+            } else {
+                format!(
+                    "{}{}",
+                    self.cfg.base_url,
+                    crate::resolve::links::encode_path(&p.url)
+                )
+            },
             path: &p.url,
             last_updated: p.fm.date.as_deref(),
             last_updated_display: p.fm.date.as_deref().and_then(display_date),
@@ -137,7 +144,7 @@ impl<'a> PageViews<'a> {
             redirect_to: None,
         };
         let sidebar = nav.view_value(&p.id, &p.url, &url_of, &self.sidebars);
-        let ctx = context_of_values(&self.site, &root, sidebar, &view);
+        let ctx = context_of_values(&self.site, &root, sidebar, &view, &self.asset_names);
         let name = template_name(tpl, p)?;
         tpl.render(&name, &ctx).map_err(|e| {
             Diagnostic::error(

@@ -1,6 +1,11 @@
-//! The `--report` JSON: what was built, what went wrong, where the time went.
+//! The `--report` JSON: what was built, what went wrong, where the time went, and a hash
+//! of each page's content, which a later build compares against (`--compare-with`). The
+//! same hashes go into the output folder as [`MANIFEST`], so a previous output folder
+//! serves as well as a previous report.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
+
+use siphasher::sip128::Hasher128;
 
 use serde::Serialize;
 
@@ -25,6 +30,11 @@ pub struct Report {
     pub access: Vec<AccessReport>,
     /// Every include and code block that points into an absent dependent repository.
     pub absent_dependencies: Vec<AbsentRef>,
+    /// Page URL (as in `pages`) -> hash of its title and rendered content.
+    pub page_hashes: BTreeMap<String, String>,
+    /// With `--compare-with`: pages added, changed and removed since that build.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub changes: Option<super::changes::Changes>,
 }
 
 /// One comparison file's access matrix, cell by cell in actor-major file order.
@@ -32,6 +42,29 @@ pub struct Report {
 pub struct AccessReport {
     pub source: String,
     pub cells: Vec<Access>,
+}
+
+/// File in the output folder listing every page with its content hash.
+pub const MANIFEST: &str = "trustdoc-pages.json";
+
+/// Hash of what a reader sees of a page: its title and its content, not the sidebar or
+/// the neighbours' links (which change whenever another page is added).
+pub fn content_hash(title: &str, content: &str) -> String {
+    let mut h = siphasher::sip128::SipHasher13::new();
+    std::hash::Hasher::write(&mut h, title.as_bytes());
+    std::hash::Hasher::write(&mut h, &[0]);
+    std::hash::Hasher::write(&mut h, content.as_bytes());
+    format!("{:032x}", h.finish128().as_u128())
+}
+
+/// The [`MANIFEST`] file: `{"pages": {"/url/": "hash", ...}}` (keys as in the report).
+pub fn manifest(hashes: &BTreeMap<String, String>) -> String {
+    let pages: BTreeMap<String, &String> =
+        hashes.iter().map(|(u, h)| (format!("/{u}"), h)).collect();
+    let mut s =
+        serde_json::to_string_pretty(&serde_json::json!({ "pages": pages })).unwrap_or_default();
+    s.push('\n');
+    s
 }
 
 impl Report {
@@ -42,6 +75,7 @@ impl Report {
         diags: &[Diagnostic],
         externals: &BTreeSet<String>,
         timings: Vec<(String, f64)>,
+        page_hashes: BTreeMap<String, String>,
     ) -> Report {
         Report {
             pages: pages.into_iter().map(|url| format!("/{url}")).collect(),
@@ -58,6 +92,11 @@ impl Report {
             timings_ms: timings,
             access: Vec::new(),
             absent_dependencies: Vec::new(),
+            page_hashes: page_hashes
+                .into_iter()
+                .map(|(u, h)| (format!("/{u}"), h))
+                .collect(),
+            changes: None,
         }
     }
 
