@@ -107,7 +107,7 @@ fn prefix_site_keeps_every_internal_url_under_the_prefix() {
     let sitemap = s.out("sitemap.xml");
     assert!(sitemap.contains("<loc>https://example.github.io/docs/pr-42/guide/setup/</loc>"));
     let p404 = s.out("404.html");
-    assert!(p404.contains("href=\"/docs/pr-42/guide/setup/\""), "{p404}");
+    assert!(p404.contains("href=\"/docs/pr-42/guide/\""), "{p404}");
     assert!(s.out("guide/setup/index.html").contains(
         "<link rel=\"canonical\" href=\"https://example.github.io/docs/pr-42/guide/setup/\">"
     ));
