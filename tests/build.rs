@@ -81,7 +81,7 @@ fn sitemap_uses_base_url_and_its_override() {
         .out("guide/setup/index.html")
         .contains("rel=\"canonical\" href=\"https://preview.example.net/pr/42/guide/setup/\""));
     assert!(
-        s.out("404.html").contains("/pr/42/assets/trustdoc.css"),
+        s.out("404.html").contains("href=\"/pr/42/assets/trustdoc."),
         "404 links are absolute from the base path"
     );
 }

@@ -11,7 +11,8 @@ use std::sync::Arc;
 use resvg::tiny_skia::{Pixmap, Transform};
 use resvg::usvg;
 
-/// A site with the bundled comparison and one page that shows all of its models.
+/// A site with the bundled comparison and one page that shows all of its models side by
+/// side and each on its own (only diagrams a page shows are drawn).
 fn site() -> TestSite {
     let data = std::fs::read_to_string(
         Path::new(env!("CARGO_MANIFEST_DIR")).join("content/deployment-models.toml"),
@@ -22,7 +23,15 @@ fn site() -> TestSite {
         .file("content/m.toml", &data)
         .file(
             "content/index.md",
-            ":::trust-boundary source=\"m.toml\":::\n",
+            &["all", "cvm-sev-snp", "cvm-tdx", "sgx-enclave", "coco-aks"]
+                .map(|m| {
+                    if m == "all" {
+                        ":::trust-boundary source=\"m.toml\":::\n".to_string()
+                    } else {
+                        format!(":::trust-boundary source=\"m.toml\" model=\"{m}\":::\n")
+                    }
+                })
+                .join("\n"),
         );
     s
 }

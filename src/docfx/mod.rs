@@ -27,6 +27,7 @@ mod tabs;
 pub mod learn_yaml;
 pub mod redirects;
 pub mod toc;
+pub mod toc_nav;
 
 #[cfg(test)]
 mod test_support;

@@ -5,4 +5,3 @@ pub mod index;
 pub mod links;
 pub mod nav;
 pub mod site_nav;
-pub mod toc_nav;

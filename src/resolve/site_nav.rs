@@ -2,18 +2,17 @@
 //! it for this site), then a root `toc.yml`/`TOC.yml` (which may come with imported content),
 //! then the folder tree.
 
-use super::links::{normalize, SiteIndex};
+use super::links::normalize;
 use super::nav::{Nav, NavNode, NavPage};
 use crate::config::{NavEntry, CONFIG_FILE};
 use crate::error::Diagnostic;
-use crate::load::{self, Kind, SourceFile};
 
-/// The navigation of a site with source `files` and `pages`.
+/// The navigation of a site with `pages`: `config_nav` when set, else what `toc` makes of
+/// the site's root TOC file (called only then), else the folder tree.
 pub fn choose(
     config_nav: &[NavEntry],
-    files: &[SourceFile],
+    toc: impl FnOnce(&mut Vec<Diagnostic>) -> Option<Vec<NavNode>>,
     pages: &[NavPage],
-    index: &SiteIndex,
     diags: &mut Vec<Diagnostic>,
 ) -> Nav {
     let home = pages
@@ -23,25 +22,10 @@ pub fn choose(
     if !config_nav.is_empty() {
         return Nav::new(from_config(config_nav, pages, diags), home);
     }
-    if let Some(toc) = files
-        .iter()
-        .filter(|f| f.kind == Kind::Toc && !f.rel.contains('/'))
-        .min_by(|a, b| a.rel.cmp(&b.rel))
-    {
-        match load::text(toc)
-            .map_err(|d| vec![d])
-            .and_then(|t| crate::docfx::parse_toc(&toc.display, t))
-        {
-            Ok(items) => {
-                return Nav::new(
-                    super::toc_nav::nodes(&items, "", &toc.display, index, diags),
-                    home,
-                )
-            }
-            Err(d) => diags.extend(d),
-        }
+    match toc(diags) {
+        Some(nodes) => Nav::new(nodes, home),
+        None => Nav::from_folders(pages),
     }
-    Nav::from_folders(pages)
 }
 
 /// `[[nav]]` entries as nodes; a path that names no page is an error.

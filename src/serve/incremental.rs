@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use axum::body::Bytes;
 
 use crate::config::{Config, ConfigError, Overrides};
-use crate::error::{Diagnostic, Severity};
+use crate::error::Diagnostic;
 use crate::load::Kind;
 use crate::output::{Collect, OutputFile};
 use crate::site::{self, Loaded, Parsed, Resolved};
@@ -121,13 +121,9 @@ impl Site {
         let ids: Vec<&str> = parsed.pages.keys().map(String::as_str).collect();
         let (page_paths, mut base) =
             site::render_pages(cfg, &loaded, &parsed, &resolved, &ids, &sink)?;
-        let (mut files, d) = site::render_special(cfg, &loaded, &parsed, &resolved);
+        let previous = Some(cfg.output_dir.as_path());
+        let (files, d) = site::site_files(cfg, &loaded, &parsed, &resolved, &page_paths, previous);
         base.extend(d);
-        let (diagram_files, d) = site::render_diagrams(&parsed.data, Some(&cfg.output_dir));
-        files.extend(diagram_files);
-        base.extend(d);
-        files.extend(site::copied_files(&loaded));
-        let files = site::without_clashes(files, &page_paths, &mut base);
         site::write(&sink, files)?;
         base.extend(loaded.diagnostics.iter().cloned());
         base.extend(parsed.diagnostics.iter().cloned());
@@ -147,7 +143,10 @@ impl Site {
         let update = Update {
             files,
             full: true,
-            diagnostics: finish(cfg, base.iter().chain(&anchors).cloned().collect()),
+            diagnostics: site::finish_diagnostics(
+                cfg,
+                base.iter().chain(&anchors).cloned().collect(),
+            ),
             pages: parsed.pages.len(),
         };
         self.warm = Some(Warm {
@@ -250,7 +249,10 @@ impl Site {
         Some(Update {
             files,
             full: false,
-            diagnostics: finish(cfg, warm.base.iter().chain(&anchors).cloned().collect()),
+            diagnostics: site::finish_diagnostics(
+                cfg,
+                warm.base.iter().chain(&anchors).cloned().collect(),
+            ),
             pages: ids.len(),
         })
     }
@@ -285,16 +287,4 @@ fn same_diagrams(data: &site::data::Data, old: &str, new: &str) -> bool {
 fn reads_files(text: &str) -> bool {
     let lower = text.to_ascii_lowercase();
     lower.contains("[!include") || lower.contains(":::code")
-}
-
-/// As a full build finishes its diagnostics: all errors under --strict, sorted, deduplicated.
-fn finish(cfg: &Config, mut diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
-    if cfg.strict {
-        for d in &mut diags {
-            d.severity = Severity::Error;
-        }
-    }
-    diags.sort();
-    diags.dedup();
-    diags
 }

@@ -5,17 +5,8 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use serde::Serialize;
-
-use super::report::{Report, MANIFEST};
+use super::report::{Changes, Report, MANIFEST};
 use crate::error::Diagnostic;
-
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct Changes {
-    pub added: Vec<String>,
-    pub changed: Vec<String>,
-    pub removed: Vec<String>,
-}
 
 /// Page URL -> content hash of an earlier build: `path` is its report JSON, its
 /// `trustdoc-pages.json`, or its output folder.

@@ -17,6 +17,9 @@ use crate::load::{self, Kind, SourceFile};
 use crate::output::OutputFile;
 use crate::resolve::links::{normalize, relative_href};
 
+/// A diagram laid out (or why it cannot be), shared by every place that shows it.
+type Shared = Arc<Result<Sketch, String>>;
+
 pub struct Data {
     /// Content-relative path -> comparison and its access matrix.
     pub comparisons: BTreeMap<String, (Comparison, AccessMatrix)>,
@@ -24,7 +27,7 @@ pub struct Data {
     pub bound_images: BTreeMap<String, (String, String)>,
     /// (comparison path, show) -> the diagram laid out, made the first time a page or a
     /// file needs it and reused by the inline figure and the standalone files.
-    sketches: Mutex<BTreeMap<(String, String), Arc<Result<Sketch, String>>>>,
+    sketches: Mutex<BTreeMap<(String, String), Shared>>,
     /// (comparison path, show) of every diagram a page shows; only these and the bound
     /// images are drawn as files.
     used: Mutex<BTreeSet<(String, String)>>,
@@ -137,13 +140,7 @@ impl Data {
     }
 
     /// The layout of `show` from the comparison at `rel`, made once and then shared.
-    fn sketch(
-        &self,
-        rel: &str,
-        cmp: &Comparison,
-        access: &AccessMatrix,
-        show: &str,
-    ) -> Arc<Result<Sketch, String>> {
+    fn sketch(&self, rel: &str, cmp: &Comparison, access: &AccessMatrix, show: &str) -> Shared {
         let key = (rel.to_string(), show.to_string());
         if let Some(s) = self.sketches.lock().ok().and_then(|m| m.get(&key).cloned()) {
             return s;

@@ -48,10 +48,11 @@ use crate::resolve::anchors::{self, PageAnchors};
 use crate::resolve::links::{LinkPolicy, SiteIndex};
 use crate::resolve::nav::{Nav, NavPage};
 use crate::resolve::{index, site_nav};
-pub use changes::{diff, previous_hashes, summary_markdown, Changes};
+pub use changes::{diff, previous_hashes, summary_markdown};
 use data::Data;
 pub use page_render::RenderedPage;
 pub use pages::{Page, PageKind};
+pub use report::Changes;
 pub use report::Report;
 
 /// Everything a build produced.
@@ -97,26 +98,13 @@ pub fn build_to(cfg: &Config, sink: &dyn Sink) -> Result<Outcome, String> {
 
     let ids: Vec<&str> = parsed.pages.keys().map(String::as_str).collect();
     let (page_paths, mut diags) = render_pages(cfg, &loaded, &parsed, &resolved, &ids, sink)?;
-    let (mut files, d) = render_special(cfg, &loaded, &parsed, &resolved);
-    diags.extend(d);
     clock.lap("render-templates");
     // The last build's output: unchanged diagram PNGs are taken from it.
-    let (diagram_files, d) = render_diagrams(&parsed.data, Some(&cfg.output_dir));
-    files.extend(diagram_files);
+    let previous = Some(cfg.output_dir.as_path());
+    let (files, d) = site_files(cfg, &loaded, &parsed, &resolved, &page_paths, previous);
     diags.extend(d);
-    clock.lap("diagrams");
-    files.extend(copied_files(&loaded));
-    let hashes = page_hashes(&parsed, &resolved);
-    files.push(OutputFile::new(report::MANIFEST, report::manifest(&hashes)));
-    if cfg.search && loaded.templates.is_some() {
-        match search::index(search_docs(&parsed, &resolved), &cfg.language) {
-            Ok(index) => files.extend(index),
-            Err(e) => diags.push(Diagnostic::error("(search index)", 0, 0, "search", e)),
-        }
-        clock.lap("search");
-    }
-    let files = without_clashes(files, &page_paths, &mut diags);
     clock.lap("site-files");
+    let hashes = page_hashes(&parsed, &resolved);
 
     diags.append(&mut loaded.diagnostics);
     diags.append(&mut parsed.diagnostics);
@@ -240,13 +228,8 @@ pub fn resolve(cfg: &Config, loaded: &Loaded, parsed: &Parsed) -> Result<Resolve
         .flat_map(|b| b.externals.iter().cloned())
         .collect();
     let nav_pages: Vec<NavPage> = parsed.pages.values().map(nav_page).collect();
-    let nav = site_nav::choose(
-        &cfg.nav,
-        &loaded.files,
-        &nav_pages,
-        &index,
-        &mut diagnostics,
-    );
+    let toc = |d: &mut Vec<Diagnostic>| crate::docfx::toc_nav::root_nav(&loaded.files, &index, d);
+    let nav = site_nav::choose(&cfg.nav, toc, &nav_pages, &mut diagnostics);
     Ok(Resolved {
         index,
         bodies,
@@ -364,6 +347,33 @@ fn nav_page(p: &Page) -> NavPage {
         weight: p.fm.weight,
         landing: p.landing,
     }
+}
+
+/// Every output file besides the pages (`page_paths`): special pages, diagram files (PNGs
+/// unchanged since `previous_output` are kept), copied files, the page manifest and the
+/// search index, sorted and without clashes.
+pub fn site_files(
+    cfg: &Config,
+    loaded: &Loaded,
+    parsed: &Parsed,
+    resolved: &Resolved,
+    page_paths: &BTreeSet<String>,
+    previous_output: Option<&Path>,
+) -> (Vec<OutputFile>, Vec<Diagnostic>) {
+    let (mut files, mut diags) = render_special(cfg, loaded, parsed, resolved);
+    let (diagram_files, d) = render_diagrams(&parsed.data, previous_output);
+    files.extend(diagram_files);
+    diags.extend(d);
+    files.extend(copied_files(loaded));
+    files.push(manifest_file(parsed, resolved));
+    if cfg.search && loaded.templates.is_some() {
+        match search::index(search_docs(parsed, resolved), &cfg.language) {
+            Ok(index) => files.extend(index),
+            Err(e) => diags.push(Diagnostic::error("(search index)", 0, 0, "search", e)),
+        }
+    }
+    let files = without_clashes(files, page_paths, &mut diags);
+    (files, diags)
 }
 
 /// Page URL -> hash of what a reader sees of it (title and content), for the change report
@@ -573,7 +583,7 @@ pub fn write(sink: &dyn Sink, files: Vec<OutputFile>) -> Result<(), String> {
 }
 
 /// Sorted and deduplicated; all errors under --strict.
-fn finish_diagnostics(cfg: &Config, mut diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
+pub fn finish_diagnostics(cfg: &Config, mut diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
     if cfg.strict {
         for d in &mut diags {
             d.severity = Severity::Error;

@@ -34,7 +34,15 @@ pub struct Report {
     pub page_hashes: BTreeMap<String, String>,
     /// With `--compare-with`: pages added, changed and removed since that build.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub changes: Option<super::changes::Changes>,
+    pub changes: Option<Changes>,
+}
+
+/// Pages added, changed and removed since an earlier build (page URLs as in the report).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Changes {
+    pub added: Vec<String>,
+    pub changed: Vec<String>,
+    pub removed: Vec<String>,
 }
 
 /// One comparison file's access matrix, cell by cell in actor-major file order.

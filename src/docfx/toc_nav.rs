@@ -2,11 +2,33 @@
 //! is matched to a page of the site; hrefs to other doc sets or the web stay links as
 //! written, and local hrefs that match no page are reported once, at their TOC line.
 
-use crate::docfx::TocItem;
+use super::TocItem;
 use crate::error::Diagnostic;
+use crate::load::{self, Kind, SourceFile};
+use crate::resolve::links::{normalize, percent_decode, LinkPolicy, SiteIndex};
+use crate::resolve::nav::NavNode;
 
-use super::links::{normalize, percent_decode, LinkPolicy, SiteIndex};
-use super::nav::NavNode;
+/// The navigation from the site's root `toc.yml`/`TOC.yml`, when it has one that parses
+/// (its errors go to `diags`).
+pub fn root_nav(
+    files: &[SourceFile],
+    index: &SiteIndex,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Vec<NavNode>> {
+    let toc = (files.iter())
+        .filter(|f| f.kind == Kind::Toc && !f.rel.contains('/'))
+        .min_by(|a, b| a.rel.cmp(&b.rel))?;
+    match load::text(toc)
+        .map_err(|d| vec![d])
+        .and_then(|t| super::parse_toc(&toc.display, t))
+    {
+        Ok(items) => Some(nodes(&items, "", &toc.display, index, diags)),
+        Err(d) => {
+            diags.extend(d);
+            None
+        }
+    }
+}
 
 /// Converts the TOC's items; `toc_dir` is the TOC file's content-relative folder.
 pub fn nodes(
