@@ -125,26 +125,76 @@ struct SiteHost<'a, 'b> {
     diags: RefCell<Vec<Diagnostic>>,
 }
 
-/// Ids an author wrote in HTML that no link can reach: one with whitespace in it (`#a b`
-/// is not one fragment), or one written twice on the page (a link reaches only the first).
-fn spaced_ids(disp: &str, body: &str, body_line: usize) -> Vec<Diagnostic> {
-    let mut seen = BTreeSet::new();
+/// Ids an author wrote in HTML that no link can reach and no valid HTML page may carry:
+/// one with whitespace in it (`#a b` is not one fragment), or one written twice on the
+/// page. Each is rewritten (whitespace runs to `-`, a repeat gets `-2`, `-3`, ...) with a
+/// warning at its position; the page text comes back with the repairs made.
+fn repair_ids(disp: &str, body: &str, body_line: usize) -> (String, Vec<Diagnostic>) {
+    let fenced = fenced_ranges(body);
+    let found: Vec<(usize, String)> = (markdown::slug::author_ids(body).into_iter())
+        .filter(|(at, _)| !fenced.iter().any(|r| r.contains(at)))
+        .collect();
+    let mut seen: BTreeSet<String> = BTreeSet::new();
+    let mut edits: Vec<(usize, usize, String)> = Vec::new();
     let mut out = Vec::new();
-    for (at, id) in markdown::slug::author_ids(body) {
-        let msg = if id.contains(char::is_whitespace) {
-            format!("id=\"{id}\" has whitespace in it, so no link can reach it; use `-` instead")
-        } else if !seen.insert(id.clone()) {
-            format!("id=\"{id}\" is written twice on this page; links reach only the first")
-        } else {
+    for (at, id) in &found {
+        let mut new = id.split_whitespace().collect::<Vec<_>>().join("-");
+        if new.is_empty() {
             continue;
+        }
+        let base = new.clone();
+        let mut n = 1;
+        while seen.contains(&new) || (new != *id && found.iter().any(|(_, f)| *f == new)) {
+            n += 1;
+            new = format!("{base}-{n}");
+        }
+        seen.insert(new.clone());
+        if new == *id {
+            continue;
+        }
+        let why = if id.contains(char::is_whitespace) {
+            "has whitespace in it, so no link can reach it"
+        } else {
+            "is written twice on this page"
         };
-        let line = body_line + body[..at].matches('\n').count();
-        let col = body[..at]
+        let msg = format!("id=\"{id}\" {why}; written as id=\"{new}\"");
+        let line = body_line + body[..*at].matches('\n').count();
+        let col = body[..*at]
             .rsplit('\n')
             .next()
             .map_or(0, |l| l.chars().count())
             + 1;
         out.push(Diagnostic::warning(disp, line, col, "html-id", msg));
+        // The value starts after `id="`.
+        edits.push((at + 4, at + 4 + id.len(), new));
+    }
+    let mut text = body.to_string();
+    for (start, end, new) in edits.into_iter().rev() {
+        text.replace_range(start..end, &new);
+    }
+    (text, out)
+}
+
+/// Byte ranges of fenced code blocks (``` or ~~~), where an `id=` is example text.
+fn fenced_ranges(body: &str) -> Vec<std::ops::Range<usize>> {
+    let mut out = Vec::new();
+    let mut open: Option<(usize, &str)> = None;
+    let mut pos = 0;
+    for line in body.split_inclusive('\n') {
+        let t = line.trim_start();
+        let fence = ["```", "~~~"].into_iter().find(|f| t.starts_with(f));
+        match (open, fence) {
+            (None, Some(f)) => open = Some((pos, f)),
+            (Some((start, f)), Some(g)) if f == g => {
+                out.push(start..pos + line.len());
+                open = None;
+            }
+            _ => {}
+        }
+        pos += line.len();
+    }
+    if let Some((start, _)) = open {
+        out.push(start..body.len());
     }
     out
 }
@@ -176,7 +226,8 @@ impl SiteHost<'_, '_> {
         let body_line = head.matches('\n').count() + 1;
         let dir = id.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
         let (body, mut diags) = markdown::lenient::close_spaced_links(disp, body, body_line);
-        diags.extend(spaced_ids(disp, &body, body_line));
+        let (body, more) = repair_ids(disp, &body, body_line);
+        diags.extend(more);
         let (body, directives, more) = crate::directives::extract(disp, &body, body_line, dir);
         diags.extend(more);
         let pre = docfx::preprocess(
