@@ -64,7 +64,6 @@
       list.appendChild(li);
     });
     list.hidden = results.length === 0;
-    input.setAttribute("aria-expanded", results.length ? "true" : "false");
     status.textContent = results.length === 0
       ? "No pages found for \u201c" + query + "\u201d."
       : results.length + (results.length === 1 ? " page" : " pages") + " found for \u201c" + query + "\u201d.";
@@ -78,7 +77,6 @@
     if (!query) {
       list.textContent = "";
       list.hidden = true;
-      input.setAttribute("aria-expanded", "false");
       status.textContent = "";
       return;
     }
