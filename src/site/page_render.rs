@@ -130,10 +130,11 @@ struct SiteHost<'a, 'b> {
 /// page. Each is rewritten (whitespace runs to `-`, a repeat gets `-2`, `-3`, ...) with a
 /// warning at its position; the page text comes back with the repairs made.
 fn repair_ids(disp: &str, body: &str, body_line: usize) -> (String, Vec<Diagnostic>) {
-    let fenced = fenced_ranges(body);
-    let found: Vec<(usize, String)> = (markdown::slug::author_ids(body).into_iter())
-        .filter(|(at, _)| !fenced.iter().any(|r| r.contains(at)))
-        .collect();
+    let mut found = markdown::slug::author_ids(body);
+    if !found.is_empty() {
+        let code = markdown::render::code_ranges(body);
+        found.retain(|(at, _)| !code.iter().any(|r| r.contains(at)));
+    }
     let mut seen: BTreeSet<String> = BTreeSet::new();
     let mut edits: Vec<(usize, usize, String)> = Vec::new();
     let mut out = Vec::new();
@@ -173,30 +174,6 @@ fn repair_ids(disp: &str, body: &str, body_line: usize) -> (String, Vec<Diagnost
         text.replace_range(start..end, &new);
     }
     (text, out)
-}
-
-/// Byte ranges of fenced code blocks (``` or ~~~), where an `id=` is example text.
-fn fenced_ranges(body: &str) -> Vec<std::ops::Range<usize>> {
-    let mut out = Vec::new();
-    let mut open: Option<(usize, &str)> = None;
-    let mut pos = 0;
-    for line in body.split_inclusive('\n') {
-        let t = line.trim_start();
-        let fence = ["```", "~~~"].into_iter().find(|f| t.starts_with(f));
-        match (open, fence) {
-            (None, Some(f)) => open = Some((pos, f)),
-            (Some((start, f)), Some(g)) if f == g => {
-                out.push(start..pos + line.len());
-                open = None;
-            }
-            _ => {}
-        }
-        pos += line.len();
-    }
-    if let Some((start, _)) = open {
-        out.push(start..body.len());
-    }
-    out
 }
 
 /// The `data-tab` values of tab panels in rendered HTML.
