@@ -280,6 +280,77 @@ fn a_side_by_side_diagram_of_too_many_models_is_a_located_error() {
     );
 }
 
+/// `comparison_with_models(n)` with `extra` more layers in every model's stack.
+fn comparison_with_layers(n: usize, extra: usize) -> String {
+    let apps = "  { id = \"apps\", order = 40, name = \"Applications\" },\n";
+    let stack_apps = "  { layer = \"apps\", trust = \"protected\" },\n";
+    let layers: String = (0..extra)
+        .map(|k| {
+            format!(
+                "  {{ id = \"l{k}\", order = {}, name = \"Layer {k}\" }},\n",
+                100 + k
+            )
+        })
+        .collect();
+    let stack: String = (0..extra)
+        .map(|k| format!("  {{ layer = \"l{k}\", trust = \"protected\" }},\n"))
+        .collect();
+    let data = comparison_with_models(n);
+    assert!(data.contains(apps) && data.contains(stack_apps));
+    data.replace(apps, &format!("{apps}{layers}"))
+        .replace(stack_apps, &format!("{stack_apps}{stack}"))
+}
+
+#[test]
+fn pngs_above_the_pixel_cap_are_left_out_with_a_located_warning() {
+    // 24 models (the most a side-by-side diagram may have) of 64 layers: about 7,900 x
+    // 5,300 pixels at 1x and four times that at 2x, both above the 40-megapixel cap.
+    let s = site();
+    s.file("content/m.toml", &comparison_with_layers(24, 60));
+    s.file(
+        "content/index.md",
+        "# Home\n\nText.\n\n:::trust-boundary source=\"m.toml\":::\n",
+    );
+    let r = s.build();
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("content/index.md:5:1: warning: the diagram `example-all` of content/m.toml is too large for a PNG copy (1x: 7948x")
+            && r.stderr.contains("the limit is 40 megapixels); both PNGs are left out and the SVG")
+            ,
+        "{}",
+        r.stderr
+    );
+    assert!(s.out_path("diagrams/example-all.svg").is_file());
+    assert!(!s.out_path("diagrams/example-all.png").exists());
+    assert!(!s.out_path("diagrams/example-all@2x.png").exists());
+    // The page links only the file that exists.
+    let html = s.out("index.html");
+    assert!(html.contains("example-all.svg\">SVG</a>)"), "caption links");
+    assert!(!html.contains("example-all.png") && !html.contains("example-all@2x.png"));
+
+    // Named only by an image binding, the warning points at the binding's line.
+    let data = comparison_with_layers(24, 60).replacen(
+        "layer = [",
+        "image = [ { path = \"media/all.png\", show = \"all\" } ]\nlayer = [",
+        1,
+    );
+    let line = data
+        .lines()
+        .position(|l| l.starts_with("image = ["))
+        .expect("line")
+        + 1;
+    s.file("content/m.toml", &data)
+        .file("content/index.md", "# Home\n");
+    let r = s.run(&["build", "--strict"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr.contains(&format!("content/m.toml:{line}:"))
+            && r.stderr.contains("too large for a PNG copy"),
+        "{}",
+        r.stderr
+    );
+}
+
 #[test]
 fn only_diagrams_a_page_or_binding_uses_are_drawn() {
     let s = site();
