@@ -92,7 +92,8 @@ fn unreadable_file_and_folder_are_named() {
     let Some(r) = check_without_privileges(&s) else {
         return;
     };
-    assert_eq!(r.code, 1, "{}", r.stderr);
+    // Files the machine cannot read are I/O errors: exit 2, as for an unreadable config.
+    assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(
         r.stderr
             .contains("content/locked.md: error: cannot read: Permission denied"),
@@ -111,6 +112,36 @@ fn unreadable_file_and_folder_are_named() {
         std::fs::Permissions::from_mode(0o755),
     )
     .expect("chmod back");
+}
+
+#[test]
+fn names_too_long_for_the_file_system_are_read_errors_with_exit_2() {
+    let long = "n".repeat(300);
+    for (page, at) in [
+        (
+            format!("# Home\n\n:::code language=\"python\" source=\"{long}.py\":::\n"),
+            "content/index.md:3:1: error: `:::code` source",
+        ),
+        (
+            format!("# Home\n\nText.\n\n[!INCLUDE [part]({long}.md)]\n"),
+            "content/index.md:5:1: error: [!INCLUDE]",
+        ),
+    ] {
+        let s = site();
+        let r = s.fails_keeping_output(2, |s| {
+            s.file("content/index.md", &page);
+        });
+        assert!(
+            r.stderr.contains(at) && r.stderr.contains("File name too long"),
+            "{}",
+            r.stderr
+        );
+    }
+    // A missing file stays a content error (exit 1).
+    let s = site();
+    s.fails_keeping_output(1, |s| {
+        s.file("content/index.md", "# Home\n\n[!INCLUDE [part](gone.md)]\n");
+    });
 }
 
 /// Starts `trustdoc build` on `s` with its messages going to a file (a pipe nobody reads

@@ -155,7 +155,7 @@ fn site_files(root: &Path, folder: &str, kind: &str) -> (Vec<(String, Vec<u8>)>,
                 format!("{folder}/{name}"),
                 0,
                 0,
-                kind,
+                crate::error::read_kind(&e, kind),
                 format!("cannot read: {e}"),
             )),
         }
