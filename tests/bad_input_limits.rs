@@ -195,6 +195,90 @@ fn an_unknown_template_is_an_error_at_its_line() {
 }
 
 #[test]
+fn template_errors_name_the_users_file_and_line_once() {
+    // A user's template whose name ends in a built-in's (`zpage.html`, `page.html`), with
+    // an unknown filter (found when templates are loaded).
+    let s = site();
+    s.file(
+        "templates/zpage.html",
+        "{% extends \"base.html\" %}\n{% block content %}\n{{ page.title | nosuchfilter }}{% endblock %}\n",
+    );
+    let r = s.build();
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("templates/zpage.html:3:17: error: Unknown filter `nosuchfilter`\n"),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains("error: error:"), "{}", r.stderr);
+    assert!(!r.stderr.contains("(built-in)"), "{}", r.stderr);
+
+    // An error found while rendering a page: at the template's line, naming the page.
+    s.file(
+        "templates/zpage.html",
+        "{% extends \"base.html\" %}\n{% block content %}\n{{ oops }}{% endblock %}\n",
+    )
+    .file("content/other.md", "---\ntemplate: zpage\n---\n# Other\n");
+    let r = s.build();
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("templates/zpage.html:3:4: error: Variable `oops` is not defined")
+            && r.stderr.contains("(rendering content/other.md)"),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains("error: error:"), "{}", r.stderr);
+}
+
+#[test]
+fn aliases_are_cleaned_like_slugs() {
+    let s = site();
+    s.file(
+        "content/p.md",
+        "---\ntitle: P\naliases: [\"/old page?x#y/\", \"/old%20two/\", \"/x/./y/\", \"/a/b/../c.html\"]\n---\n# P\n",
+    );
+    let r = s.build();
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let base = url::Url::parse("http://site.test/").expect("base");
+    for folder in ["old pagexy/", "old two/", "x/y/", "a/c/"] {
+        let html = s.out(&format!("{folder}index.html"));
+        // The redirect is reachable at its folder's URL and leads to the page.
+        let at = base
+            .join(&trustdoc::resolve::links::encode_path(folder))
+            .expect("alias url");
+        assert!(at.query().is_none() && at.fragment().is_none(), "{at}");
+        let href = html
+            .split("url=")
+            .nth(1)
+            .and_then(|h| h.split('"').next())
+            .expect("refresh target");
+        assert_eq!(at.join(href).expect("target").path(), "/p/", "{folder}");
+    }
+    for (rel, _) in common::snapshot_tree(&s.root().join("public")) {
+        assert!(
+            !rel.contains(['?', '#', '%']),
+            "{rel} cannot be reached by a URL"
+        );
+    }
+
+    // Dot segments, plain or percent-encoded, never climb out of the site.
+    s.file(
+        "content/p.md",
+        "---\ntitle: P\naliases: [\"/a/%2e%2e/%2E%2E/escape/\"]\n---\n# P\n",
+    );
+    let r = s.build();
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("content/p.md:3:1: error: alias `/a/%2e%2e/%2E%2E/escape/` is not a path inside the site"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
 fn safe_mode_keeps_the_text_after_an_unclosed_style_or_script() {
     for tag in ["style", "script"] {
         let s = site();
