@@ -4,15 +4,8 @@
 #![cfg(unix)]
 
 mod common;
-use common::TestSite;
+use common::small_site as site;
 use std::process::{Command, Stdio};
-
-fn site() -> TestSite {
-    let s = TestSite::nested();
-    s.file("trustdoc.toml", "title = \"T\"\n")
-        .file("content/index.md", "# Home\n");
-    s
-}
 
 fn exists(p: &std::path::Path) -> bool {
     std::fs::symlink_metadata(p).is_ok()
@@ -184,7 +177,7 @@ fn a_second_build_waits_for_the_lock_and_says_who_holds_it() {
         .expect("lock file");
     held.lock().expect("lock");
     std::fs::write(&lock_path, "4194003").expect("holder");
-    let child = Command::new(env!("CARGO_BIN_EXE_trustdoc"))
+    let child = Command::new(common::bin())
         .args(["build", "--root"])
         .arg(s.root())
         .stdout(Stdio::null())
@@ -210,7 +203,7 @@ fn concurrent_builds_of_one_site_all_succeed_and_leave_nothing_behind() {
     }
     let children: Vec<_> = (0..4)
         .map(|_| {
-            Command::new(env!("CARGO_BIN_EXE_trustdoc"))
+            Command::new(common::bin())
                 .args(["build", "--quiet", "--root"])
                 .arg(s.root())
                 .stdout(Stdio::null())
