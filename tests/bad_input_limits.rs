@@ -377,8 +377,7 @@ fn pngs_above_the_pixel_cap_are_left_out_with_a_located_warning() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(
         r.stderr.contains("content/index.md:5:1: warning: the diagram `example-all` of content/m.toml is too large for a PNG copy (1x: 7948x")
-            && r.stderr.contains("the limit is 40 megapixels); both PNGs are left out and the SVG")
-            ,
+            && r.stderr.contains("the limit is 40 megapixels); both PNGs are left out and the SVG"),
         "{}",
         r.stderr
     );
