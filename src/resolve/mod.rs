@@ -5,3 +5,4 @@ pub mod index;
 pub mod links;
 pub mod nav;
 pub mod site_nav;
+pub mod url_path;

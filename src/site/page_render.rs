@@ -12,7 +12,7 @@ use super::data::Data;
 use crate::config::Config;
 use crate::docfx::deps::{Located, Repo};
 use crate::docfx::repository::{absent_note, AbsentRef, Repository};
-use crate::docfx::{self, Host, PivotConfig};
+use crate::docfx::{self, Host, PivotConfig, ReadFailure};
 use crate::error::Diagnostic;
 use crate::load::{display, slash_path};
 use crate::markdown::{self, highlight, Linker, RenderOptions, Rendered};
@@ -304,21 +304,29 @@ impl SiteHost<'_, '_> {
     }
 }
 
+/// `raw` cannot be read because of `e`; an I/O failure unless the file is simply missing.
+fn cannot_read(raw: &str, e: &std::io::Error) -> ReadFailure {
+    ReadFailure {
+        message: format!("`{raw}` cannot be read: {e}"),
+        io: crate::error::is_read_failure(e),
+    }
+}
+
 impl Host for SiteHost<'_, '_> {
     fn url(&self, raw: &str, line: usize, col: usize, is_image: bool) -> String {
         self.linker.link(raw, is_image, line, col)
     }
 
-    fn read(&self, raw: &str, _line: usize, _col: usize) -> Result<(String, String), String> {
+    fn read(&self, raw: &str, _line: usize, _col: usize) -> Result<(String, String), ReadFailure> {
         if self.reads.get().0 >= MAX_READS_PER_PAGE {
-            return Err(format!(
+            return Err(ReadFailure::from(format!(
                 "`{raw}` refused: the page already reads {MAX_READS_PER_PAGE} included or code files (counting repeats)"
-            ));
+            )));
         }
         if self.chain.len() > MAX_INCLUDE_DEPTH {
-            return Err(format!(
+            return Err(ReadFailure::from(format!(
                 "includes nest deeper than {MAX_INCLUDE_DEPTH} levels"
-            ));
+            )));
         }
         let cfg = self.sh.cfg;
         let (path, root_rel) = self.target(raw)?;
@@ -334,49 +342,49 @@ impl Host for SiteHost<'_, '_> {
                 ..
             }) => (dir.join(inner), dir.as_path()),
             Some(Located { name, .. }) => {
-                return Err(format!(
+                return Err(ReadFailure::from(format!(
                     "`{raw}` is in the dependent repository {name}, which is absent"
-                ))
+                )))
             }
             None => (path, self.sh.root_canon.as_path()),
         };
-        let canon = path
-            .canonicalize()
-            .map_err(|e| format!("`{raw}` cannot be read: {e}"))?;
+        let canon = path.canonicalize().map_err(|e| cannot_read(raw, &e))?;
         if !canon.starts_with(allowed) {
-            return Err(format!("`{raw}` points outside the site root; refused"));
+            return Err(ReadFailure::from(format!(
+                "`{raw}` points outside the site root; refused"
+            )));
         }
         let disp = root_rel.unwrap_or_else(|| display(cfg, &path));
         if self.chain.iter().any(|c| *c == self.id_of(&disp)) {
-            return Err(format!(
+            return Err(ReadFailure::from(format!(
                 "`{raw}` includes itself (include cycle: {} -> {disp})",
                 self.chain.join(" -> ")
-            ));
+            )));
         }
         let (count, total) = self.reads.get();
         // Only regular files: a named pipe or a device would block the read forever. The
         // size is checked before reading.
-        let meta = std::fs::metadata(&canon).map_err(|e| format!("`{raw}` cannot be read: {e}"))?;
+        let meta = std::fs::metadata(&canon).map_err(|e| cannot_read(raw, &e))?;
         if !meta.is_file() {
-            return Err(format!(
+            return Err(ReadFailure::from(format!(
                 "`{raw}` is not a regular file (a folder, named pipe or device); expected a file"
-            ));
+            )));
         }
         let size = usize::try_from(meta.len()).unwrap_or(usize::MAX);
         if total.saturating_add(size) > MAX_READ_BYTES_PER_PAGE {
-            return Err(format!(
+            return Err(ReadFailure::from(format!(
                 "`{raw}` refused: included and code files for this page exceed {} MiB",
                 MAX_READ_BYTES_PER_PAGE >> 20
-            ));
+            )));
         }
-        let bytes = std::fs::read(&canon).map_err(|e| format!("`{raw}` cannot be read: {e}"))?;
+        let bytes = std::fs::read(&canon).map_err(|e| cannot_read(raw, &e))?;
         let total = total.saturating_add(bytes.len());
         self.reads.set((count + 1, total));
         if total > MAX_READ_BYTES_PER_PAGE {
-            return Err(format!(
+            return Err(ReadFailure::from(format!(
                 "`{raw}` refused: included and code files for this page exceed {} MiB",
                 MAX_READ_BYTES_PER_PAGE >> 20
-            ));
+            )));
         }
         let text = String::from_utf8(bytes).map_err(|_| format!("`{raw}` is not valid UTF-8"))?;
         Ok((disp, text.trim_start_matches('\u{feff}').to_string()))
