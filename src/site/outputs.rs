@@ -17,6 +17,7 @@ use super::stages::{Loaded, Parsed, Resolved};
 use crate::config::Config;
 use crate::error::{Diagnostic, Severity};
 use crate::load::Kind;
+use crate::outdir;
 use crate::output::{OutputFile, Sink};
 use crate::render::fingerprint;
 use crate::render::search::{self, SearchDoc};
@@ -25,7 +26,9 @@ use crate::render::views::SiteView;
 
 /// Every output file besides the pages (`page_paths`): special pages, diagram files (PNGs
 /// unchanged since `previous_output` are kept), copied files, the page manifest and the
-/// search index, sorted and without clashes.
+/// search index (kept from `previous_output` when its input is unchanged), sorted and
+/// without clashes. Nothing is kept from a folder without the trustdoc output stamp. The
+/// diagrams are drawn while the search index is made.
 pub fn site_files(
     cfg: &Config,
     loaded: &Loaded,
@@ -34,17 +37,26 @@ pub fn site_files(
     page_paths: &BTreeSet<String>,
     previous_output: Option<&Path>,
 ) -> (Vec<OutputFile>, Vec<Diagnostic>) {
+    let previous_output = previous_output.filter(|dir| dir.join(outdir::STAMP).is_file());
+    let previous =
+        |rel: &str| previous_output.and_then(|dir| crate::output::previous_file(dir, rel));
     let (mut files, mut diags) = render_special(cfg, loaded, parsed, resolved);
-    let (diagram_files, d) = render_diagrams(&parsed.data, previous_output);
+    let ((diagram_files, d), search) = rayon::join(
+        || render_diagrams(&parsed.data, previous_output),
+        || {
+            let wanted = cfg.search && loaded.templates.is_some();
+            let docs = || search_docs(parsed, resolved);
+            wanted.then(|| search::index_reusing(docs(), &cfg.language, &previous))
+        },
+    );
     files.extend(diagram_files);
     diags.extend(d);
     files.extend(copied_files(loaded));
     files.push(manifest_file(parsed, resolved));
-    if cfg.search && loaded.templates.is_some() {
-        match search::index(search_docs(parsed, resolved), &cfg.language) {
-            Ok(index) => files.extend(index),
-            Err(e) => diags.push(Diagnostic::error("(search index)", 0, 0, "search", e)),
-        }
+    match search {
+        Some(Ok(index)) => files.extend(index.files),
+        Some(Err(e)) => diags.push(Diagnostic::error("(search index)", 0, 0, "search", e)),
+        None => {}
     }
     let files = without_clashes(files, page_paths, &mut diags);
     (files, diags)
