@@ -60,6 +60,29 @@ fn main() {
     css.push_str(&scope(&dark, ":root:not([data-theme=\"light\"])"));
     css.push_str("}\n");
     fs::write(out.join("syntax.css"), css).expect("write syntax.css");
+
+    pagefind_version();
+}
+
+/// The Pagefind version in Cargo.lock, as `TRUSTDOC_PAGEFIND_VERSION`: part of the search
+/// index's input key, so a rebuild never keeps an index another Pagefind made.
+fn pagefind_version() {
+    let lock =
+        PathBuf::from(env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets it")).join("Cargo.lock");
+    let text = fs::read_to_string(&lock).unwrap_or_default();
+    if lock.is_file() {
+        println!("cargo:rerun-if-changed=Cargo.lock");
+    }
+    let version = text
+        .split("[[package]]")
+        .find_map(|block| {
+            let mut lines = block.lines().map(str::trim);
+            lines.find(|l| *l == "name = \"pagefind\"")?;
+            let v = lines.find_map(|l| l.strip_prefix("version = \""))?;
+            Some(v.trim_end_matches('"').to_string())
+        })
+        .unwrap_or_else(|| "unknown".into());
+    println!("cargo:rustc-env=TRUSTDOC_PAGEFIND_VERSION={version}");
 }
 
 /// Prefixes every selector of syntect's flat stylesheet with `prefix`, so the two themes

@@ -7,7 +7,9 @@
 #   benches/startup.sh                          this repository's release build
 #   benches/startup.sh OLD_BINARY NEW_BINARY    both, side by side
 #
-# RUNS (default 20) sets the repetitions; OUT (default /dev/shm when it exists) the outputs.
+# RUNS (default 20) sets the repetitions; OUT (default /dev/shm when it exists) the outputs;
+# SITE (default: this repository) the site folder built, e.g. an older content/ that an older
+# binary can still read (`git archive c15b856 content trustdoc.toml | tar -x -C DIR`).
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 if ! command -v hyperfine >/dev/null; then
@@ -21,6 +23,7 @@ fi
 if [ -z "${OUT:-}" ]; then
   if [ -d /dev/shm ]; then OUT=/dev/shm/trustdoc-startup; else OUT=$(mktemp -d); fi
 fi
+site=${SITE:-$here}
 args=()
 n=0
 for td in "$@"; do
@@ -29,11 +32,11 @@ for td in "$@"; do
   name="#$n $(basename "$(dirname "$td")")/$(basename "$td")"
   mkdir -p "$OUT/$n"
   # The rebuild needs a previous output to reuse.
-  (cd "$here" && "$td" build --quiet --output "$OUT/$n/rebuild")
+  (cd "$site" && "$td" build --quiet --output "$OUT/$n/rebuild")
   args+=(-n "fresh output $name" --prepare "rm -rf $OUT/$n/fresh"
-    "cd $here && $td build --quiet --output $OUT/$n/fresh")
+    "cd $site && $td build --quiet --output $OUT/$n/fresh")
   args+=(-n "rebuild $name" --prepare "true"
-    "cd $here && $td build --quiet --output $OUT/$n/rebuild")
+    "cd $site && $td build --quiet --output $OUT/$n/rebuild")
 done
 hyperfine --style basic --warmup 2 --runs "${RUNS:-20}" "${args[@]}"
 rm -rf "$OUT"

@@ -212,6 +212,79 @@ fn search_index_is_written_and_deterministic() {
     assert!(!s.out("index.html").contains("td-search-input"));
 }
 
+/// The text of every search fragment (Pagefind gzips them behind a `pagefind_dcd` tag).
+fn fragments(pagefind: &Path) -> String {
+    let mut text = String::new();
+    for (path, bytes) in snapshot_tree(pagefind) {
+        if path.starts_with("fragment") {
+            let mut gz = flate2::read::GzDecoder::new(bytes.as_slice());
+            std::io::Read::read_to_string(&mut gz, &mut text).expect("gzip");
+        }
+    }
+    text
+}
+
+#[test]
+fn search_index_is_kept_on_rebuild_only_from_a_trustdoc_output_with_the_same_input() {
+    let s = site();
+    assert_eq!(s.build().code, 0);
+    let public = s.root().join("public");
+    let fresh = snapshot_tree(&public.join("pagefind"));
+    // Make the kept index observable: one fragment takes another's bytes, and the record
+    // its hash, so a rebuild that keeps the index keeps this change too.
+    let frags: Vec<&(String, Vec<u8>)> = fresh
+        .iter()
+        .filter(|(p, _)| p.starts_with("fragment"))
+        .collect();
+    let (x, y) = (frags[0], frags[1]);
+    let record_path = public.join("pagefind/trustdoc-search-input.txt");
+    let record = std::fs::read_to_string(&record_path).unwrap();
+    let hash_of = |rel: &str| {
+        let line = record
+            .lines()
+            .find(|l| l.ends_with(&format!(" {rel}")))
+            .unwrap();
+        line.split(' ').next().unwrap().to_string()
+    };
+    let tampered = record.replace(&hash_of(&x.0), &hash_of(&y.0));
+    std::fs::write(&record_path, &tampered).unwrap();
+    std::fs::write(public.join("pagefind").join(&x.0), &y.1).unwrap();
+    let kept = snapshot_tree(&public.join("pagefind"));
+    assert_eq!(s.build().code, 0);
+    assert!(
+        kept == snapshot_tree(&public.join("pagefind")),
+        "unchanged input: kept"
+    );
+
+    // The same folder without the trustdoc stamp is never read.
+    let plain = s.root().join("plain");
+    std::fs::rename(&public, &plain).unwrap();
+    std::fs::remove_file(plain.join(".trustdoc-output")).unwrap();
+    let r = s.run(&["build", "--force", "--output", plain.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        fresh == snapshot_tree(&plain.join("pagefind")),
+        "indexed afresh"
+    );
+    assert!(fragments(&plain.join("pagefind")).contains("quillwort"));
+    assert!(!fragments(&plain.join("pagefind")).contains("lungwort"));
+
+    // An edited body is indexed again, as a fresh build indexes it.
+    s.file(
+        "content/guide/tune.md",
+        "---\ntitle: Tune\n---\nThe word quillwort appears only here, and now lungwort.\n",
+    );
+    let r = s.run(&["build", "--output", plain.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let other = s.root().join("other");
+    let r = s.run(&["build", "--output", other.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let edited = snapshot_tree(&plain.join("pagefind"));
+    assert!(edited != fresh);
+    assert!(edited == snapshot_tree(&other.join("pagefind")));
+    assert!(fragments(&plain.join("pagefind")).contains("lungwort"));
+}
+
 fn changes(report: &str) -> (Vec<String>, Vec<String>, Vec<String>) {
     let v: serde_json::Value = serde_json::from_str(report).unwrap();
     let list = |k: &str| -> Vec<String> {

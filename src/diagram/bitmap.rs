@@ -155,9 +155,20 @@ fn encode(pixmap: &Pixmap, key: &str) -> Result<Vec<u8>, String> {
     let opaque = pixmap.pixels().iter().all(|p| p.alpha() == 255);
     let channels = if opaque { 3 } else { 4 };
     let mut data = Vec::with_capacity(pixmap.pixels().len() * channels);
-    for p in pixmap.pixels() {
-        let c = p.demultiply();
-        data.extend_from_slice(&[c.red(), c.green(), c.blue(), c.alpha()][..channels]);
+    // Fixed-size copies (a length known only at run time costs a memcpy call per pixel).
+    if opaque {
+        // An opaque pixel is the same premultiplied or not.
+        data.extend(
+            pixmap
+                .data()
+                .chunks_exact(4)
+                .flat_map(|p| [p[0], p[1], p[2]]),
+        );
+    } else {
+        for p in pixmap.pixels() {
+            let c = p.demultiply();
+            data.extend_from_slice(&[c.red(), c.green(), c.blue(), c.alpha()]);
+        }
     }
     let mut out = Vec::new();
     let mut enc = png::Encoder::new(&mut out, pixmap.width(), pixmap.height());

@@ -4,7 +4,7 @@
 //! binding names).
 
 use std::collections::BTreeMap;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use rayon::prelude::*;
 
@@ -19,6 +19,8 @@ use crate::resolve::links::{normalize, relative_href};
 
 /// A diagram laid out (or why it cannot be), shared by every place that shows it.
 type Shared = Arc<Result<Sketch, String>>;
+/// Where one diagram's layout is made, once.
+type Slot = Arc<OnceLock<Shared>>;
 
 /// Where a page shows a diagram: the page as shown to users, line and column.
 type At = (String, usize, usize);
@@ -30,7 +32,7 @@ pub struct Data {
     pub bound_images: BTreeMap<String, (String, String)>,
     /// (comparison path, show) -> the diagram laid out, made the first time a page or a
     /// file needs it and reused by the inline figure and the standalone files.
-    sketches: Mutex<BTreeMap<(String, String), Shared>>,
+    sketches: Mutex<BTreeMap<(String, String), Slot>>,
     /// (comparison path, show) of every diagram a page shows, with the first directive
     /// (in path order) that shows it; only these and the bound images are drawn as files.
     used: Mutex<BTreeMap<(String, String), Option<At>>>,
@@ -171,17 +173,17 @@ impl Data {
         }
     }
 
-    /// The layout of `show` from the comparison at `rel`, made once and then shared.
+    /// The layout of `show` from the comparison at `rel`, made exactly once (pages that
+    /// show the same diagram at the same time wait for the first to lay it out) and then
+    /// shared.
     fn sketch(&self, rel: &str, cmp: &Comparison, access: &AccessMatrix, show: &str) -> Shared {
         let key = (rel.to_string(), show.to_string());
-        if let Some(s) = self.sketches.lock().ok().and_then(|m| m.get(&key).cloned()) {
-            return s;
-        }
-        let made = Arc::new(Sketch::new(cmp, access, show_of(show)));
-        match self.sketches.lock() {
-            Ok(mut m) => m.entry(key).or_insert(made).clone(),
-            Err(_) => made,
-        }
+        let cell = match self.sketches.lock() {
+            Ok(mut m) => m.entry(key).or_default().clone(),
+            Err(_) => Arc::default(),
+        };
+        cell.get_or_init(|| Arc::new(Sketch::new(cmp, access, show_of(show))))
+            .clone()
     }
 
     /// Renders one directive for the page at URL folder `page_url`; `n` makes ids unique.
