@@ -4,4 +4,5 @@ pub mod anchors;
 pub mod index;
 pub mod links;
 pub mod nav;
+pub mod nav_shown;
 pub mod site_nav;

@@ -119,6 +119,19 @@ fn diagram_base(rel: &str, cmp: &Comparison, show: &str) -> String {
 }
 
 impl Data {
+    /// Takes over from `old` the diagrams pages showed of comparisons not in `changed`:
+    /// for a rebuild that re-renders only the pages showing a changed comparison.
+    pub fn keep_used(&self, old: &Data, changed: &BTreeSet<String>) {
+        let kept: Vec<(String, String)> = (old.used.lock().map(|u| u.clone()))
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|(rel, _)| !changed.contains(rel))
+            .collect();
+        if let Ok(mut used) = self.used.lock() {
+            used.extend(kept);
+        }
+    }
+
     /// Every diagram a build writes as files: (comparison path, show, file base), for each
     /// diagram a page showed or an image binding names. Too-wide ones are errors instead.
     fn diagrams(&self) -> (Vec<(String, String, String)>, Vec<Diagnostic>) {

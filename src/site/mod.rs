@@ -23,6 +23,7 @@ pub mod data;
 pub mod page_render;
 mod page_views;
 pub mod pages;
+pub mod partial;
 mod report;
 
 use std::collections::{BTreeMap, BTreeSet};
