@@ -379,6 +379,9 @@ fn step(site: &mut trustdoc::serve::Site, root: &Path, name: &str, touched: &[&s
     let mut cfg = Config::load(root, &Overrides::default()).expect("config");
     cfg.search = false; // as serve builds: no search index in the preview
     let full = trustdoc::site::build(&cfg).expect("full build");
+    // On disk, as a build leaves it, so the next builds take its diagram PNGs instead of
+    // drawing them again (serve does so too): keeps this test fast.
+    trustdoc::output::write(&cfg.output_dir, &full.files).expect("write the full build");
     let got: Vec<(&str, &[u8])> = site
         .output()
         .iter()

@@ -58,17 +58,15 @@ impl Warm {
             && !self.diags.fixed.iter().any(Diagnostic::is_error)
     }
 
-    /// Every diagnostic, sorted, with the anchor checks run again.
+    /// Every diagnostic, sorted.
     pub fn diagnostics(&self, cfg: &Config) -> Vec<Diagnostic> {
-        let r = &self.resolved;
-        let anchors = site::check_anchors(&self.parsed, &r.bodies, r.index.policy);
         let d = &self.diags;
         let all = (d.fixed.iter())
             .chain(&d.special)
             .chain(&d.diagrams)
             .chain(&d.nav)
             .chain(d.bodies.values().flatten())
-            .chain(&anchors)
+            .chain(d.anchors.values().flatten())
             .cloned()
             .collect();
         site::finish_diagnostics(cfg, all)
@@ -86,6 +84,17 @@ pub(super) struct Diags {
     pub nav: Vec<Diagnostic>,
     /// Page id -> the diagnostics of its body.
     pub bodies: BTreeMap<String, Vec<Diagnostic>>,
+    /// Page display path -> the anchors its links ask for that their pages lack.
+    pub anchors: BTreeMap<String, Vec<Diagnostic>>,
+}
+
+/// Diagnostics grouped by the file they name.
+pub(super) fn by_path(diags: Vec<Diagnostic>) -> BTreeMap<String, Vec<Diagnostic>> {
+    let mut out: BTreeMap<String, Vec<Diagnostic>> = BTreeMap::new();
+    for d in diags {
+        out.entry(d.path.clone()).or_default().push(d);
+    }
+    out
 }
 
 /// The loaded site.
@@ -186,6 +195,7 @@ impl Site {
         fixed.extend(loaded.diagnostics.iter().cloned());
         fixed.extend(parsed.diagnostics.iter().cloned());
         fixed.extend(resolved.diagnostics.iter().cloned());
+        let anchors = site::check_anchors(&parsed, &resolved.bodies, resolved.index.policy);
         let warm = Warm {
             loaded,
             parsed,
@@ -196,6 +206,7 @@ impl Site {
                 diagrams: diagram_diags,
                 nav: each.nav_diagnostics,
                 bodies: each.body_diagnostics,
+                anchors: by_path(anchors),
             },
             hashes,
             special_paths,
@@ -203,7 +214,7 @@ impl Site {
         };
         // The bytes move into the served map: one copy of the site in memory.
         self.output = (sink.into_files().into_iter())
-            .map(|f| (f.path, Bytes::from(f.bytes)))
+            .map(|f| (f.path, served_bytes(f.bytes)))
             .collect();
         let update = Update {
             changed: self.output.keys().cloned().collect(),
@@ -214,6 +225,13 @@ impl Site {
         self.warm = Some(warm);
         Ok(update)
     }
+}
+
+/// Bytes to keep while serving: without the spare capacity a growing page string leaves
+/// (up to as much again), which `Bytes` would otherwise hold on to.
+pub(super) fn served_bytes(mut bytes: Vec<u8>) -> Bytes {
+    bytes.shrink_to_fit();
+    Bytes::from(bytes)
 }
 
 /// The configuration a preview builds with: the site's own, without the search index.

@@ -11,8 +11,9 @@
 //!   their templates again, with the special pages; a new shape (the title moved the page
 //!   in its folder's order), or a new home page title, takes every page's template, still
 //!   without rendering any body again;
-//! - new anchors change no other page's output: the anchor checks run again over the
-//!   kept bodies after every rebuild, so the pages linking to them get their link checks;
+//! - new anchors change no other page's output (a link's `href` does not depend on the
+//!   target's headings), but the link checks of the pages linking to them run again, with
+//!   those of every re-rendered page;
 //! - a comparison file draws its diagram files again.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -20,10 +21,11 @@ use std::path::{Path, PathBuf};
 
 use axum::body::Bytes;
 
-use super::incremental::{Update, Warm};
+use super::incremental::{by_path, served_bytes, Update, Warm};
 use crate::config::Config;
 use crate::load::{slash_path, Kind};
 use crate::output::{Collect, OutputFile};
+use crate::resolve::anchors::{self, PageAnchors};
 use crate::resolve::nav::Nav;
 use crate::resolve::nav_shown;
 use crate::site::{self, Page, Parsed};
@@ -76,7 +78,14 @@ pub(super) fn rebuild(
         .collect();
     bodies.extend(readers.iter().cloned());
     bodies.extend(showing.iter().cloned());
-    render_bodies(cfg, warm, &bodies, &showing, &readers)?;
+    let moved = render_bodies(cfg, warm, &bodies, &showing, &readers)?;
+    // Link checks: the re-rendered pages' own, and those of the pages linking to pages
+    // whose anchors changed.
+    let linking = (warm.resolved.bodies.iter())
+        .filter(|(_, b)| b.anchors.iter().any(|a| moved.contains(&a.target_page)))
+        .map(|(id, _)| id.clone());
+    let checked: BTreeSet<String> = bodies.iter().cloned().chain(linking).collect();
+    check_anchors(warm, &checked);
     let mut files = Vec::new();
     let mut templated = bodies.clone();
     if !retitled.is_empty() {
@@ -123,7 +132,7 @@ pub(super) fn rebuild(
     files.push(site::partial::manifest(&warm.hashes));
     let changed = files.iter().map(|f| f.path.clone()).collect();
     for f in files {
-        output.insert(f.path, Bytes::from(f.bytes));
+        output.insert(f.path, served_bytes(f.bytes));
     }
     Some(Update {
         changed,
@@ -214,7 +223,42 @@ fn reload_data(warm: &mut Warm, changed: &BTreeSet<String>) -> Option<()> {
     Some(())
 }
 
-/// Renders the bodies of `ids` again and keeps them with their diagnostics. None when
+/// Runs the anchor checks of the links on `pages` again, replacing their results.
+fn check_anchors(warm: &mut Warm, pages: &BTreeSet<String>) {
+    let (parsed, r) = (&warm.parsed, &warm.resolved);
+    let targets: BTreeSet<&str> = (pages.iter())
+        .filter_map(|id| r.bodies.get(id))
+        .flat_map(|b| b.anchors.iter().map(|a| a.target_page.as_str()))
+        .filter(|t| !pages.contains(*t))
+        .collect();
+    let list: Vec<PageAnchors> = (pages.iter().map(String::as_str))
+        .chain(targets)
+        .filter_map(|id| {
+            let (page, body) = (parsed.pages.get(id)?, r.bodies.get(id)?);
+            Some(PageAnchors {
+                id: &page.id,
+                display: &page.display,
+                defined: &body.rendered.anchors,
+                wanted: if pages.contains(id) {
+                    &body.anchors
+                } else {
+                    &[]
+                },
+            })
+        })
+        .collect();
+    let found = by_path(anchors::check(&list, r.index.policy));
+    let displays: Vec<String> = (pages.iter())
+        .filter_map(|id| Some(parsed.pages.get(id)?.display.clone()))
+        .collect();
+    for d in displays {
+        warm.diags.anchors.remove(&d);
+    }
+    warm.diags.anchors.extend(found);
+}
+
+/// Renders the bodies of `ids` again and keeps them with their diagnostics; returns the
+/// pages whose anchors changed. None when
 /// the diagrams the site draws may change: a page that reads a changed file (and was not
 /// edited) showing a comparison before or after, or an edited page showing others.
 fn render_bodies(
@@ -223,7 +267,7 @@ fn render_bodies(
     ids: &BTreeSet<String>,
     showing: &BTreeSet<String>,
     readers: &BTreeSet<String>,
-) -> Option<()> {
+) -> Option<BTreeSet<String>> {
     let list: Vec<&str> = ids.iter().map(String::as_str).collect();
     let (repo, index) = (&warm.loaded.repo, &warm.resolved.index);
     let (rendered, absent) =
@@ -231,9 +275,14 @@ fn render_bodies(
     if !absent.is_empty() {
         return None;
     }
+    let mut moved = BTreeSet::new();
     for (id, body, diags) in rendered {
         let old = warm.resolved.bodies.insert(id.clone(), body)?;
-        let new = &warm.resolved.bodies.get(&id)?.deps.data;
+        let new_body = warm.resolved.bodies.get(&id)?;
+        if new_body.rendered.anchors != old.rendered.anchors {
+            moved.insert(id.clone());
+        }
+        let new = &new_body.deps.data;
         // A page that shows no comparison, or the same ones when only its own text
         // changed (`same_diagrams` compared that), draws nothing new.
         let reader = readers.contains(&id);
@@ -248,7 +297,7 @@ fn render_bodies(
             warm.diags.bodies.insert(id, diags);
         }
     }
-    Some(())
+    Some(moved)
 }
 
 /// The pages that show the new titles of `retitled`: every page when the navigation

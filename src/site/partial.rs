@@ -42,7 +42,9 @@ pub fn resolve_each(
     absent.sort();
     let diagnostics = loaded.repo.absent_warnings(&absent);
     let (mut bodies, mut body_diagnostics) = (BTreeMap::new(), BTreeMap::new());
-    for (id, body, d) in rendered {
+    for (id, mut body, d) in rendered {
+        // Kept while serving: without a growing string's spare capacity.
+        body.rendered.html.shrink_to_fit();
         if !d.is_empty() {
             body_diagnostics.insert(id.clone(), d);
         }
@@ -137,7 +139,40 @@ pub fn page_hash(title: &str, html: &str) -> String {
     super::report::content_hash(title, html)
 }
 
-/// The page manifest file from page URL -> [`page_hash`].
+/// The page manifest file from page URL -> [`page_hash`]: the bytes a build writes,
+/// written straight from the map (a rebuild makes it again after every edit).
 pub fn manifest(hashes: &BTreeMap<String, String>) -> OutputFile {
-    OutputFile::new(super::report::MANIFEST, super::report::manifest(hashes))
+    let json = |s: &str| serde_json::to_string(s).unwrap_or_default();
+    let mut s = String::with_capacity(hashes.len() * 64 + 32);
+    s.push_str("{\n  \"pages\": {");
+    for (i, (url, hash)) in hashes.iter().enumerate() {
+        s.push_str(if i == 0 { "\n    " } else { ",\n    " });
+        s.push_str(&json(&format!("/{url}")));
+        s.push_str(": ");
+        s.push_str(&json(hash));
+    }
+    if !hashes.is_empty() {
+        s.push_str("\n  ");
+    }
+    s.push_str("}\n}\n");
+    OutputFile::new(super::report::MANIFEST, s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_manifest_is_the_one_a_build_writes() {
+        let mut hashes = BTreeMap::new();
+        for _ in 0..3 {
+            let made = manifest(&hashes);
+            assert_eq!(
+                made.bytes,
+                super::super::report::manifest(&hashes).into_bytes()
+            );
+            hashes.insert(format!("a\"b\\{}/", hashes.len()), "0f".repeat(16));
+            hashes.insert(String::new(), "home".into());
+        }
+    }
 }
