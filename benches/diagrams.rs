@@ -75,11 +75,11 @@ fn bench(c: &mut Criterion) {
                     .zip(earlier.par_iter())
                     .map(|(&s, e)| {
                         let previous = |scale: f32| {
-                            Some(if scale == 1.0 {
+                            if scale == 1.0 {
                                 e.png1.clone()
                             } else {
                                 e.png2.clone()
-                            })
+                            }
                         };
                         files(&cmp, &access, s, &opts, &previous)
                     })

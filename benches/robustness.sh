@@ -13,6 +13,9 @@
 # Each build writes into an empty OUT folder; /usr/bin/time -v gives wall time and peak
 # memory, du the output size. Give the previous release binary first to compare, e.g.
 #   benches/robustness.sh /tmp/trustdoc-base target/release/trustdoc
+# With two or more binaries, the last lines give each corpus's ratios of the last binary to
+# the first (time, peak memory, output size). CORPORA picks corpora by kind, e.g.
+# CORPORA="flat nested" FLAT=10000 benches/robustness.sh target/release/trustdoc
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 work=${WORK:-/tmp/trustdoc-robust}
@@ -20,6 +23,7 @@ out=${OUT:-$work/out}
 flat=${FLAT:-2000}
 big_mb=${BIG_MB:-128}
 models=${MODELS:-200}
+kinds=${CORPORA:-sparse flat nested models}
 bins=("$@")
 if [ ${#bins[@]} -eq 0 ]; then
   cargo build --release --quiet --manifest-path "$here/Cargo.toml" --bin trustdoc
@@ -69,9 +73,20 @@ print(head + "\n\n".join(model.replace('id = "plain-vm"', f'id = "m{i}"')
 PY
 fi
 
+corpora=()
+for k in $kinds; do
+  case $k in
+    sparse) corpora+=(sparse-big) ;;
+    flat) corpora+=("flat-$flat") ;;
+    nested) corpora+=("nested-$flat") ;;
+    models) corpora+=("models-$models") ;;
+    *) echo "unknown corpus kind $k (sparse, flat, nested, models)" >&2; exit 2 ;;
+  esac
+done
+declare -A result
 printf '%-34s %-14s %6s %9s %10s %10s\n' binary corpus exit seconds peak-MB output-MB
 for bin in "${bins[@]}"; do
-  for corpus in sparse-big "flat-$flat" "nested-$flat" "models-$models"; do
+  for corpus in "${corpora[@]}"; do
     rm -rf "$out"
     log=$work/time.log
     set +e
@@ -85,6 +100,20 @@ for bin in "${bins[@]}"; do
     size=$({ du -sm "$out" 2>/dev/null || true; } | cut -f1)
     printf '%-34s %-14s %6s %9s %10s %10s\n' "$bin" "$corpus" "$code" "$secs" "$peak" \
       "${size:-0}"
+    result[$bin/$corpus]="$secs $peak ${size:-0}"
   done
 done
 rm -rf "$out"
+if [ ${#bins[@]} -ge 2 ]; then
+  first=${bins[0]}
+  last=${bins[${#bins[@]}-1]}
+  printf '\nratios %s / %s\n' "$last" "$first"
+  printf '%-14s %9s %10s %10s\n' corpus time peak output
+  for corpus in "${corpora[@]}"; do
+    read -r a_s a_p a_o <<<"${result[$first/$corpus]}"
+    read -r b_s b_p b_o <<<"${result[$last/$corpus]}"
+    awk -v c="$corpus" -v as="$a_s" -v ap="$a_p" -v ao="$a_o" -v bs="$b_s" -v bp="$b_p" \
+      -v bo="$b_o" 'function r(x, y) { return y > 0 ? sprintf("%.3f", x / y) : "-" }
+      BEGIN { printf "%-14s %9s %10s %10s\n", c, r(bs, as), r(bp, ap), r(bo, ao) }'
+  done
+fi

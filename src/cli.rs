@@ -311,7 +311,7 @@ fn build(root: &Path, ov: &Overrides, quiet: bool, write: Option<&WriteOpts>) ->
     }
     if outcome.errors() > 0 {
         eprintln!("nothing was written: fix the errors above and build again");
-        return 1;
+        return exit_code_for_errors(&outcome.diagnostics);
     }
     if let Some(staging) = staging {
         if let Err(e) = staging.commit() {
@@ -330,6 +330,19 @@ fn build(root: &Path, ov: &Overrides, quiet: bool, write: Option<&WriteOpts>) ->
         println!("checked {} pages: no errors", outcome.report.pages.len());
     }
     0
+}
+
+/// The exit code of a build with errors: 2 when a file could not be read (an I/O error,
+/// like an unreadable configuration), else 1 (content errors).
+fn exit_code_for_errors(diags: &[Diagnostic]) -> u8 {
+    if diags
+        .iter()
+        .any(|d| d.is_error() && d.kind == crate::error::READ_ERROR)
+    {
+        2
+    } else {
+        1
+    }
 }
 
 /// Prints diagnostics numbered, errors first, then the one-line count.

@@ -107,6 +107,30 @@ fn printable(s: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(out)
 }
 
+/// The kind of a diagnostic about a file that exists but the machine cannot read: no
+/// permission, or a name longer than the file system holds. It is an I/O error, not a
+/// content error, so the build exits 2 (see `cli`), as for an unreadable configuration.
+pub const READ_ERROR: &str = "read-error";
+
+/// Whether `e` is the machine failing to read a file (permissions, a name the file system
+/// cannot hold) rather than the content naming a file that is missing or loops.
+pub fn is_read_failure(e: &std::io::Error) -> bool {
+    matches!(
+        e.kind(),
+        std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::InvalidFilename
+    )
+}
+
+/// The diagnostic kind for an I/O error `e` on a file: [`READ_ERROR`] when it is the
+/// machine's trouble, else `otherwise`.
+pub fn read_kind<'a>(e: &std::io::Error, otherwise: &'a str) -> &'a str {
+    if is_read_failure(e) {
+        READ_ERROR
+    } else {
+        otherwise
+    }
+}
+
 /// Maps byte offsets in one source text to 1-based line and column (columns count chars).
 /// One helper for every source kind, so every stage reports positions the same way.
 #[derive(Debug, Clone)]
@@ -184,6 +208,21 @@ mod tests {
             d.to_string(),
             "a\\u{1b}.md:1: error: name `\\u{1b}[2Jx\\u{0}`"
         );
+    }
+
+    #[test]
+    fn only_machine_failures_are_read_errors() {
+        use std::io::{Error, ErrorKind};
+        for (kind, read) in [
+            (ErrorKind::PermissionDenied, true),
+            (ErrorKind::InvalidFilename, true),
+            (ErrorKind::NotFound, false),
+            (ErrorKind::InvalidData, false),
+        ] {
+            assert_eq!(is_read_failure(&Error::from(kind)), read, "{kind:?}");
+            let want = if read { READ_ERROR } else { "broken-link" };
+            assert_eq!(read_kind(&Error::from(kind), "broken-link"), want);
+        }
     }
 
     #[test]

@@ -64,11 +64,16 @@ impl Host for FuzzHost<'_> {
         crate::escape::html(raw)
     }
 
-    fn read(&self, raw: &str, _line: usize, _col: usize) -> Result<(String, String), String> {
+    fn read(
+        &self,
+        raw: &str,
+        _line: usize,
+        _col: usize,
+    ) -> Result<(String, String), crate::docfx::ReadFailure> {
         let key = raw.trim_start_matches("~/").trim_start_matches("./");
         let chain = self.chain.borrow();
         if chain.len() > 4 || chain.iter().any(|c| c == key) {
-            return Err(format!("`{key}` nests too deep or includes itself"));
+            return Err(format!("`{key}` nests too deep or includes itself").into());
         }
         match key {
             "self.md" => Ok((key.to_string(), self.me.to_string())),
@@ -76,7 +81,7 @@ impl Host for FuzzHost<'_> {
             "code.rs" | "src/main.rs" | "snippet.cs" => {
                 Ok((key.to_string(), FUZZ_CODE.to_string()))
             }
-            _ => Err(format!("no file `{key}`")),
+            _ => Err(format!("no file `{key}`").into()),
         }
     }
 

@@ -8,7 +8,7 @@ use rayon::prelude::*;
 use walkdir::WalkDir;
 
 use crate::config::Config;
-use crate::error::Diagnostic;
+use crate::error::{is_read_failure, read_kind, Diagnostic, READ_ERROR};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -110,7 +110,7 @@ pub fn load(cfg: &Config) -> Result<(Vec<SourceFile>, Vec<Diagnostic>), String> 
                             display(cfg, e.path()),
                             0,
                             0,
-                            "file-system",
+                            read_kind(&err, "file-system"),
                             format!("cannot read: {err}"),
                         ));
                         return false;
@@ -137,6 +137,9 @@ pub fn load(cfg: &Config) -> Result<(Vec<SourceFile>, Vec<Diagnostic>), String> 
                     .path()
                     .map(|p| display(cfg, p))
                     .unwrap_or_else(|| display(cfg, content));
+                let kind = e
+                    .io_error()
+                    .map_or("file-system", |io| read_kind(io, "file-system"));
                 let msg = if e.loop_ancestor().is_some() {
                     "symbolic link loop: this folder links back to one of its parents; skipped"
                         .to_string()
@@ -148,7 +151,7 @@ pub fn load(cfg: &Config) -> Result<(Vec<SourceFile>, Vec<Diagnostic>), String> 
                             .unwrap_or_else(|| e.to_string())
                     )
                 };
-                diags.push(Diagnostic::error(path, 0, 0, "file-system", msg));
+                diags.push(Diagnostic::error(path, 0, 0, kind, msg));
                 continue;
             }
         };
@@ -187,6 +190,13 @@ pub fn load(cfg: &Config) -> Result<(Vec<SourceFile>, Vec<Diagnostic>), String> 
                     kind,
                     bytes,
                 }),
+                Err(e) if is_read_failure(&e) => Err(Diagnostic::error(
+                    disp,
+                    0,
+                    0,
+                    READ_ERROR,
+                    format!("cannot read: {e}"),
+                )),
                 Err(e) => Err(Diagnostic::error(
                     disp,
                     0,

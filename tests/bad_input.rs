@@ -3,7 +3,7 @@
 //! cases: bad_input_config.rs, bad_input_markdown.rs, bad_input_data.rs, bad_input_fs.rs.
 
 mod common;
-use common::{snapshot_tree, Run, TestSite};
+use common::{assert_error_at, snapshot_tree, Run, TestSite};
 
 /// A good site is built first; then `rel` is added and the site built again. A failed
 /// second build must leave the first build's `public/` byte-identical.
@@ -22,11 +22,6 @@ fn site_with(rel: &str, bytes: &[u8]) -> (TestSite, Run) {
         );
     }
     (s, r)
-}
-
-fn assert_error_at(r: &Run, at: &str) {
-    assert_eq!(r.code, 1, "{}", r.stderr);
-    assert!(r.stderr.contains(at), "expected `{at}` in:\n{}", r.stderr);
 }
 
 #[test]

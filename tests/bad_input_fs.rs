@@ -4,17 +4,10 @@
 #![cfg(unix)]
 
 mod common;
-use common::TestSite;
+use common::{small_site as site, spawn_build, wait_bounded, TestSite};
 use std::os::unix::fs::PermissionsExt;
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
-
-fn site() -> TestSite {
-    let s = TestSite::nested();
-    s.file("trustdoc.toml", "title = \"T\"\n")
-        .file("content/index.md", "# Home\n");
-    s
-}
+use std::process::Command;
+use std::time::Duration;
 
 #[test]
 fn symlink_loops_are_reported_not_followed() {
@@ -60,7 +53,7 @@ fn check_without_privileges(s: &TestSite) -> Option<common::Run> {
     std::fs::set_permissions(&probe, std::fs::Permissions::from_mode(0o000)).ok()?;
     let privileged = std::fs::read(&probe).is_ok();
     std::fs::remove_file(&probe).ok()?;
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_trustdoc"));
+    let mut cmd = Command::new(common::bin());
     cmd.args(["check", "--root"]).arg(s.root());
     if privileged {
         // Let the unprivileged user reach the site (the temporary folder is private).
@@ -92,7 +85,8 @@ fn unreadable_file_and_folder_are_named() {
     let Some(r) = check_without_privileges(&s) else {
         return;
     };
-    assert_eq!(r.code, 1, "{}", r.stderr);
+    // Files the machine cannot read are I/O errors: exit 2, as for an unreadable config.
+    assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(
         r.stderr
             .contains("content/locked.md: error: cannot read: Permission denied"),
@@ -113,41 +107,34 @@ fn unreadable_file_and_folder_are_named() {
     .expect("chmod back");
 }
 
-/// Starts `trustdoc build` on `s` with its messages going to a file (a pipe nobody reads
-/// would fill up and stall it).
-fn spawn_build(s: &TestSite) -> (std::process::Child, std::path::PathBuf) {
-    let log = s.dir.path().join("stderr.txt");
-    let child = Command::new(env!("CARGO_BIN_EXE_trustdoc"))
-        .args(["build", "--root"])
-        .arg(s.root())
-        .stdout(Stdio::null())
-        .stderr(std::fs::File::create(&log).expect("log file"))
-        .spawn()
-        .expect("spawn");
-    (child, log)
-}
-
-/// Waits for `child` up to `limit`; kills it and fails the test when it takes longer.
-/// Returns the exit code and what it printed to `log`.
-fn wait_bounded(
-    mut child: std::process::Child,
-    log: &std::path::Path,
-    limit: Duration,
-) -> (Option<i32>, String) {
-    let started = Instant::now();
-    loop {
-        match child.try_wait() {
-            Ok(Some(status)) => {
-                let stderr = std::fs::read_to_string(log).unwrap_or_default();
-                return (status.code(), stderr);
-            }
-            Ok(None) if started.elapsed() < limit => std::thread::sleep(Duration::from_millis(20)),
-            _ => {
-                let _ = child.kill();
-                panic!("trustdoc did not finish within {limit:?}");
-            }
-        }
+#[test]
+fn names_too_long_for_the_file_system_are_read_errors_with_exit_2() {
+    let long = "n".repeat(300);
+    for (page, at) in [
+        (
+            format!("# Home\n\n:::code language=\"python\" source=\"{long}.py\":::\n"),
+            "content/index.md:3:1: error: `:::code` source",
+        ),
+        (
+            format!("# Home\n\nText.\n\n[!INCLUDE [part]({long}.md)]\n"),
+            "content/index.md:5:1: error: [!INCLUDE]",
+        ),
+    ] {
+        let s = site();
+        let r = s.fails_keeping_output(2, |s| {
+            s.file("content/index.md", &page);
+        });
+        assert!(
+            r.stderr.contains(at) && r.stderr.contains("File name too long"),
+            "{}",
+            r.stderr
+        );
     }
+    // A missing file stays a content error (exit 1).
+    let s = site();
+    s.fails_keeping_output(1, |s| {
+        s.file("content/index.md", "# Home\n\n[!INCLUDE [part](gone.md)]\n");
+    });
 }
 
 #[test]

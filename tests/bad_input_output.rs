@@ -4,15 +4,8 @@
 #![cfg(unix)]
 
 mod common;
-use common::TestSite;
+use common::small_site as site;
 use std::process::{Command, Stdio};
-
-fn site() -> TestSite {
-    let s = TestSite::nested();
-    s.file("trustdoc.toml", "title = \"T\"\n")
-        .file("content/index.md", "# Home\n");
-    s
-}
 
 fn exists(p: &std::path::Path) -> bool {
     std::fs::symlink_metadata(p).is_ok()
@@ -79,14 +72,17 @@ fn config_output_dir_must_stay_inside_the_root() {
             "trustdoc.toml",
             &format!("title = \"T\"\noutput_dir = \"{dir}\"\n"),
         );
-        let r = s.run(&["build", "--force"]);
-        assert_eq!(r.code, 1, "{dir}: {}", r.stderr);
-        assert!(
-            r.stderr.contains("trustdoc.toml:2:") && r.stderr.contains("inside the site root"),
-            "{}",
-            r.stderr
-        );
-        assert_eq!(std::fs::read_to_string(&outside).expect("kept"), "secret");
+        // Refused as it is, and even with --force.
+        for args in [&["build"][..], &["build", "--force"]] {
+            let r = s.run(args);
+            assert_eq!(r.code, 1, "{dir} {args:?}: {}", r.stderr);
+            assert!(
+                r.stderr.contains("trustdoc.toml:2:") && r.stderr.contains("inside the site root"),
+                "{}",
+                r.stderr
+            );
+            assert_eq!(std::fs::read_to_string(&outside).expect("kept"), "secret");
+        }
         assert!(!std::path::Path::new("/tmp/trustdoc-outside-test-never-made").exists());
     }
 }
@@ -96,10 +92,14 @@ fn git_repositories_and_parents_of_the_root_are_refused_even_with_force() {
     let s = site();
     let head = s.outside("repo/.git/HEAD", "ref: refs/heads/main\n");
     let repo = s.dir.path().join("repo");
-    let r = s.run(&["build", "--force", "--output", repo.to_str().expect("utf8")]);
-    assert_eq!(r.code, 2, "{}", r.stderr);
-    assert!(r.stderr.contains("Git repository"), "{}", r.stderr);
-    assert!(head.exists());
+    for force in [&[][..], &["--force"]] {
+        let mut args = vec!["build", "--output", repo.to_str().expect("utf8")];
+        args.extend_from_slice(force);
+        let r = s.run(&args);
+        assert_eq!(r.code, 2, "{force:?}: {}", r.stderr);
+        assert!(r.stderr.contains("Git repository"), "{}", r.stderr);
+        assert!(head.exists());
+    }
 
     // A folder named .git inside the root, from the configuration.
     s.file(".git/config", "[core]\n");
@@ -184,7 +184,7 @@ fn a_second_build_waits_for_the_lock_and_says_who_holds_it() {
         .expect("lock file");
     held.lock().expect("lock");
     std::fs::write(&lock_path, "4194003").expect("holder");
-    let child = Command::new(env!("CARGO_BIN_EXE_trustdoc"))
+    let child = Command::new(common::bin())
         .args(["build", "--root"])
         .arg(s.root())
         .stdout(Stdio::null())
@@ -210,7 +210,7 @@ fn concurrent_builds_of_one_site_all_succeed_and_leave_nothing_behind() {
     }
     let children: Vec<_> = (0..4)
         .map(|_| {
-            Command::new(env!("CARGO_BIN_EXE_trustdoc"))
+            Command::new(common::bin())
                 .args(["build", "--quiet", "--root"])
                 .arg(s.root())
                 .stdout(Stdio::null())

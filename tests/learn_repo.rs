@@ -190,10 +190,13 @@ fn tab_links_select_tabs_and_ids_are_unique() {
         .contains("articles/alpha/overview.md:15:4: warning: id=\"two words\" has whitespace"));
     // ... and is written with a hyphen, so the page stays valid HTML.
     assert!(page.contains("id=\"two-words\"") && !page.contains("id=\"two words\""));
-    // An id written twice: the second becomes `-2`, outside code blocks only.
+    // An id written twice: the second becomes `-2`, outside code (fenced, inline, indented).
     s.file(
         "articles/alpha/twice.md",
-        "# Twice\n\n<a id=\"x\"></a>\n\n<a id=\"x\"></a>\n\n```html\n<a id=\"x\"></a>\n```\n",
+        concat!(
+            "# Twice\n\n<a id=\"x\"></a>\n\n<a id=\"x\"></a>\n\n```html\n<a id=\"x\"></a>\n```\n\n",
+            "Inline: `<a id=\"x\">`.\n\n    <a id=\"x\"></a>\n",
+        ),
     );
     let r = build(&s, &[]);
     assert_eq!(r.code, 0, "{}", r.stderr);
@@ -201,11 +204,13 @@ fn tab_links_select_tabs_and_ids_are_unique() {
         .stderr
         .contains("id=\"x\" is written twice on this page; written as id=\"x-2\""));
     let twice = s.out("alpha/twice/index.html");
-    assert_eq!(twice.matches("id=\"x\"").count(), 1, "{twice}");
-    assert_eq!(twice.matches("id=\"x-2\"").count(), 1, "{twice}");
+    assert_eq!(twice.matches("<a id=\"x\">").count(), 1, "{twice}");
+    assert_eq!(twice.matches("<a id=\"x-2\">").count(), 1, "{twice}");
+    // The inline and the indented example keep their text (the fenced one is highlighted).
+    assert_eq!(twice.matches("&lt;a id=\"x\"&gt;").count(), 2, "{twice}");
     assert!(
         !twice.contains("x-3"),
-        "the code example keeps its text: {twice}"
+        "the code examples keep their text: {twice}"
     );
     std::fs::remove_file(s.root().join("articles/alpha/twice.md")).expect("remove");
     // A tab the page does not have is still a broken anchor.

@@ -24,6 +24,24 @@ const SOURCE_KEYWORD: &str = "trustdoc-source";
 /// Largest scale accepted; beyond this a large diagram would need gigabytes of pixels.
 const MAX_SCALE: f32 = 8.0;
 
+/// Most pixels one PNG may have: 40 megapixels, a 160 MB canvas while it is drawn and
+/// several seconds of drawing and encoding. That is twice a 24-model side-by-side diagram
+/// at 2x; a larger image is not drawn at all and the SVG (which scales freely) is the
+/// diagram's file.
+pub const MAX_PNG_PIXELS: u64 = 40_000_000;
+
+/// The size in pixels of a `width` x `height` drawing at `scale`.
+pub fn pixel_size(width: f32, height: f32, scale: f32) -> (u32, u32) {
+    let px = |v: f32| (v * scale).round().clamp(1.0, u32::MAX as f32) as u32;
+    (px(width), px(height))
+}
+
+/// Whether a `width` x `height` drawing at `scale` stays within [`MAX_PNG_PIXELS`].
+pub fn fits_png(width: f32, height: f32, scale: f32) -> bool {
+    let (w, h) = pixel_size(width, height, scale);
+    u64::from(w) * u64::from(h) <= MAX_PNG_PIXELS
+}
+
 fn font_db() -> Arc<fontdb::Database> {
     static DB: OnceLock<Arc<fontdb::Database>> = OnceLock::new();
     DB.get_or_init(|| {
@@ -91,10 +109,13 @@ pub(crate) fn draw(tree: &usvg::Tree, scale: f32) -> Result<Pixmap, String> {
         ));
     }
     let size = tree.size();
-    let (w, h) = (
-        (size.width() * scale).round().max(1.0) as u32,
-        (size.height() * scale).round().max(1.0) as u32,
-    );
+    let (w, h) = pixel_size(size.width(), size.height(), scale);
+    if !fits_png(size.width(), size.height(), scale) {
+        return Err(format!(
+            "a {w}x{h} image is more than the {} megapixels a PNG may have",
+            MAX_PNG_PIXELS / 1_000_000
+        ));
+    }
     let mut pixmap =
         Pixmap::new(w, h).ok_or_else(|| format!("cannot make a {w}x{h} image to draw in"))?;
     resvg::render(
@@ -167,6 +188,21 @@ mod tests {
             assert!(rasterize(SQUARE, scale).is_err(), "{scale}");
         }
         assert!(rasterize("<svg", 1.0).is_err());
+    }
+
+    #[test]
+    fn images_above_the_pixel_cap_are_refused_before_drawing() {
+        // 8000 x 5000 is exactly the cap at 1x; at 2x it is four times that.
+        assert!(fits_png(8000.0, 5000.0, 1.0));
+        assert!(!fits_png(8000.0, 5000.0, 2.0));
+        assert!(!fits_png(8000.0, 5001.0, 1.0));
+        assert_eq!(pixel_size(8000.0, 5000.0, 2.0), (16000, 10000));
+        let huge = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"8000\" height=\"5001\"/>";
+        let e = rasterize(huge, 1.0).unwrap_err();
+        assert!(
+            e.contains("8000x5001") && e.contains("40 megapixels"),
+            "{e}"
+        );
     }
 
     #[test]

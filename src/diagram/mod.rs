@@ -33,14 +33,18 @@ use crate::compare::model::{Comparison, Model};
 
 use layout::Layout;
 
-pub use bitmap::{is_rendering_of, rasterize, rasterize_scales};
+pub use bitmap::{is_rendering_of, rasterize, rasterize_scales, MAX_PNG_PIXELS};
 
-/// The files one diagram becomes: standalone SVG, PNG at 1x and at 2x.
+/// The scales the PNG copies of a diagram are drawn at.
+pub const PNG_SCALES: [f32; 2] = [1.0, 2.0];
+
+/// The files one diagram becomes: standalone SVG, PNG at 1x and at 2x. A PNG is None
+/// when it would be larger than [`MAX_PNG_PIXELS`] (see [`Sketch::png_fits`]).
 #[derive(Debug, Clone, PartialEq)]
 pub struct DiagramFiles {
     pub svg: String,
-    pub png1: Vec<u8>,
-    pub png2: Vec<u8>,
+    pub png1: Option<Vec<u8>>,
+    pub png2: Option<Vec<u8>>,
 }
 
 /// Which part of a comparison to draw.
@@ -158,22 +162,32 @@ impl Sketch {
         }
     }
 
-    /// The standalone SVG and its PNGs at 1x and 2x. `previous` may hand back the PNG
-    /// bytes an earlier build wrote for a scale; they are kept when [`is_rendering_of`]
-    /// confirms they came from this very SVG, so an unchanged diagram is not drawn again.
+    /// Whether the PNG at `scale` stays within [`MAX_PNG_PIXELS`]; the size in pixels.
+    pub fn png_fits(&self, scale: f32) -> (bool, (u32, u32)) {
+        let (w, h) = (self.layout.width, self.layout.height);
+        (
+            bitmap::fits_png(w, h, scale),
+            bitmap::pixel_size(w, h, scale),
+        )
+    }
+
+    /// The standalone SVG and its PNGs at 1x and 2x, each PNG only when it fits
+    /// ([`Sketch::png_fits`]). `previous` may hand back the PNG bytes an earlier build
+    /// wrote for a scale; they are kept when [`is_rendering_of`] confirms they came from
+    /// this very SVG, so an unchanged diagram is not drawn again.
     pub fn files(
         &self,
         opts: &DiagramOptions,
         previous: &(dyn Fn(f32) -> Option<Vec<u8>> + Sync),
     ) -> Result<DiagramFiles, String> {
-        const SCALES: [f32; 2] = [1.0, 2.0];
         let svg = self.render(opts).svg_standalone;
+        let wanted = PNG_SCALES.map(|scale| self.png_fits(scale).0);
         let kept =
-            SCALES.map(|scale| previous(scale).filter(|png| is_rendering_of(png, &svg, scale)));
-        let missing: Vec<f32> = SCALES
+            PNG_SCALES.map(|scale| previous(scale).filter(|png| is_rendering_of(png, &svg, scale)));
+        let missing: Vec<f32> = PNG_SCALES
             .iter()
-            .zip(&kept)
-            .filter(|(_, k)| k.is_none())
+            .zip(kept.iter().zip(wanted))
+            .filter(|(_, (k, want))| *want && k.is_none())
             .map(|(&scale, _)| scale)
             .collect();
         let mut drawn = if missing.is_empty() {
@@ -182,9 +196,20 @@ impl Sketch {
             rasterize_scales(&svg, &missing)?
         }
         .into_iter();
-        let [Some(png1), Some(png2)] = kept.map(|k| k.or_else(|| drawn.next())) else {
-            return Err("the renderer returned fewer images than asked".into());
-        };
+        let mut pngs = Vec::with_capacity(2);
+        for (k, want) in kept.into_iter().zip(wanted) {
+            let png = if want {
+                Some(
+                    k.or_else(|| drawn.next())
+                        .ok_or("the renderer returned fewer images than asked")?,
+                )
+            } else {
+                None
+            };
+            pngs.push(png);
+        }
+        let png2 = pngs.pop().flatten();
+        let png1 = pngs.pop().flatten();
         Ok(DiagramFiles { svg, png1, png2 })
     }
 }

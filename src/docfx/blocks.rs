@@ -401,7 +401,7 @@ impl Pass<'_, '_> {
                 self.doc.error(
                     i,
                     col,
-                    "docfx-include",
+                    e.kind("docfx-include"),
                     format!("[!INCLUDE] \"{path}\": {e}"),
                 );
                 String::new()

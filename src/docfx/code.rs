@@ -19,7 +19,7 @@ pub(crate) fn code(doc: &mut Doc, line0: usize, col: usize, attrs: &[(String, St
             doc.error(
                 line0,
                 col,
-                "docfx-code",
+                e.kind("docfx-code"),
                 format!("`:::code` source \"{source}\": {e}"),
             );
             return String::new();

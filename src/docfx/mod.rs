@@ -39,6 +39,37 @@ pub use toc::{parse_toc, TocItem};
 
 use crate::error::Diagnostic;
 
+/// Why [`Host::read`] gave no text: the reference is refused or names no file, or (`io`)
+/// the file is there but the machine cannot read it, which is an I/O error (exit 2).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReadFailure {
+    pub message: String,
+    pub io: bool,
+}
+
+impl From<String> for ReadFailure {
+    fn from(message: String) -> Self {
+        ReadFailure { message, io: false }
+    }
+}
+
+impl std::fmt::Display for ReadFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl ReadFailure {
+    /// The diagnostic kind: [`crate::error::READ_ERROR`] for an I/O failure, else `kind`.
+    pub fn kind<'a>(&self, kind: &'a str) -> &'a str {
+        if self.io {
+            crate::error::READ_ERROR
+        } else {
+            kind
+        }
+    }
+}
+
 /// What the preprocessor needs from the core (the core implements it; tests use a fake).
 pub trait Host {
     /// Rewrite and check a link or image target written in the page (relative path, `~/`
@@ -46,8 +77,8 @@ pub trait Host {
     fn url(&self, raw: &str, line: usize, col: usize, is_image: bool) -> String;
     /// Read a file named by `:::code source=` or `[!INCLUDE]`, relative to the current page
     /// (or `~/` = docset root). The core keeps reads inside the site root.
-    /// Returns (display path, contents), or Err(message) when refused or missing.
-    fn read(&self, raw: &str, line: usize, col: usize) -> Result<(String, String), String>;
+    /// Returns (display path, contents), or why not.
+    fn read(&self, raw: &str, line: usize, col: usize) -> Result<(String, String), ReadFailure>;
     /// When `raw` (an include or `:::code` source) points into a dependent repository that
     /// is absent, the note to show instead (the host counts the reference); else None.
     fn absent(&self, _raw: &str, _line: usize, _col: usize, _inline: bool) -> Option<String> {

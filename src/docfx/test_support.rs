@@ -30,12 +30,17 @@ impl Host for FakeHost {
         raw.to_string()
     }
 
-    fn read(&self, raw: &str, _line: usize, _col: usize) -> Result<(String, String), String> {
+    fn read(
+        &self,
+        raw: &str,
+        _line: usize,
+        _col: usize,
+    ) -> Result<(String, String), super::ReadFailure> {
         let key = raw.trim_start_matches("~/").trim_start_matches("./");
         self.files
             .get(key)
             .map(|c| (key.to_string(), c.clone()))
-            .ok_or_else(|| "no such file".to_string())
+            .ok_or_else(|| "no such file".to_string().into())
     }
 
     fn markdown(&self, display_path: &str, text: &str, inline: bool) -> String {

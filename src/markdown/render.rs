@@ -57,6 +57,19 @@ pub fn options(smart: bool) -> Options {
     o
 }
 
+/// Byte ranges of code in Markdown text (fenced, indented and inline), where HTML is example
+/// text rather than markup.
+pub fn code_ranges(text: &str) -> Vec<std::ops::Range<usize>> {
+    let mut out: Vec<std::ops::Range<usize>> = Vec::new();
+    for (event, range) in Parser::new_ext(text, options(false)).into_offset_iter() {
+        match event {
+            Event::Start(Tag::CodeBlock(_)) | Event::Code(_) => out.push(range),
+            _ => {}
+        }
+    }
+    out
+}
+
 /// A task-list box. A form control needs a label, and the item's text follows the box, so
 /// the box is hidden from assistive technology and its state is spoken as text instead.
 fn task_marker(done: bool) -> String {

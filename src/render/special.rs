@@ -32,7 +32,7 @@ pub fn alias_redirects(
     let mut out = Vec::new();
     let mut diags = Vec::new();
     for a in aliases {
-        let Some(from) = alias_path(a.alias) else {
+        let Some(from) = alias_folder(a.alias) else {
             diags.push(Diagnostic::error(
                 a.display,
                 a.line,
@@ -44,23 +44,17 @@ pub fn alias_redirects(
         };
         match redirect_page(tpl, site, &from, To::Page(a.to_url), cfg) {
             Ok(f) => out.push(f),
-            Err(e) => diags.push(Diagnostic::error(a.display, 0, 0, "template", e)),
+            Err(d) => diags.push(d),
         }
     }
     (out, diags)
 }
 
-/// `/old/path.html` or `old/path/` -> `old/path/` (a folder we can put an index.html in).
-fn alias_path(alias: &str) -> Option<String> {
-    let a = alias.trim().trim_start_matches('/');
-    let a = a.strip_suffix("index.html").unwrap_or(a);
-    let a = a
-        .strip_suffix(".html")
-        .or_else(|| a.strip_suffix(".md"))
-        .unwrap_or(a)
-        .trim_end_matches('/');
-    let path = format!("{a}/index.html");
-    (!a.is_empty() && crate::output::safe_relative(&path)).then(|| format!("{a}/"))
+/// The folder an alias's redirect page goes in (see [`alias_folder`]), when it is one the
+/// output may hold.
+fn alias_folder(alias: &str) -> Option<String> {
+    crate::resolve::url_path::alias_folder(alias)
+        .filter(|f| crate::output::safe_relative(&format!("{f}index.html")))
 }
 
 /// Where a redirect goes: a page of this site (its URL folder) or a URL kept as written.
@@ -75,7 +69,7 @@ fn redirect_page(
     from_url: &str,
     to: To,
     cfg: &Config,
-) -> Result<OutputFile, String> {
+) -> Result<OutputFile, Diagnostic> {
     let root = relative_href(from_url, "");
     let extra = BTreeMap::new();
     let (permalink, href) = match to {
@@ -91,7 +85,7 @@ fn redirect_page(
         .map(|h| OutputFile::new(format!("{from_url}index.html"), h))
 }
 
-/// The 404 page; a template error is reported against `templates/404.html`.
+/// The 404 page; a template error is located in the template that has it.
 pub fn not_found_page(
     tpl: &Templates,
     site: &SiteView,
@@ -117,7 +111,6 @@ pub fn not_found_page(
     let items = nav.view("", "", &|id| url_of(id).map(|u| format!("{root}{u}")));
     tpl.render("404.html", &context(site, &root, &items, &view))
         .map(|h| OutputFile::new("404.html", h))
-        .map_err(|e| Diagnostic::error("templates/404.html", 0, 0, "template", e))
 }
 
 /// `sitemap.xml` for pages given as (URL folder, date of last change).
@@ -230,7 +223,7 @@ pub fn learn_redirects(
         });
         match redirect_page(tpl, site, &from_url, to, cfg) {
             Ok(f) => out.push(f),
-            Err(e) => diags.push(Diagnostic::error(&file.display, r.line, 0, "template", e)),
+            Err(d) => diags.push(d),
         }
     }
     diags.extend(crate::docfx::redirects::redirect_loops(

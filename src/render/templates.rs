@@ -33,6 +33,102 @@ const BUILTIN_ASSETS: [(&str, &[u8]); 5] = [
 
 pub struct Templates {
     tera: Tera,
+    /// Template name -> the file as shown in messages: `templates/NAME` for the site's own,
+    /// `(built-in) templates/NAME` for the ones compiled in.
+    displays: BTreeMap<String, String>,
+}
+
+/// Where a tera error happened: the template's name and the 1-based line and column when
+/// tera gives them, and the message without tera's own `error:` prefix or source excerpt.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Located {
+    template: Option<String>,
+    line: usize,
+    col: usize,
+    message: String,
+}
+
+/// Locates `e`, looking through the causes tera chains onto it. Checks run after parsing
+/// (unknown filters, blocks missing from the parent) come as one message of several
+/// reports, `error: MESSAGE` then `--> NAME:LINE:COL` each; every one is returned.
+fn locate(e: &tera::Error) -> Vec<Located> {
+    let reports = reports(&e.to_string());
+    if !reports.is_empty() && matches!(e.kind(), tera::ErrorKind::Msg(_)) {
+        return reports;
+    }
+    vec![locate_one(e)]
+}
+
+/// The `error: …` / `--> name:line:col` pairs in tera's text reports.
+fn reports(text: &str) -> Vec<Located> {
+    let mut out: Vec<Located> = Vec::new();
+    for line in text.lines() {
+        if let Some(msg) = line.strip_prefix("error: ") {
+            out.push(Located {
+                template: None,
+                line: 0,
+                col: 0,
+                message: msg.trim().to_string(),
+            });
+        } else if let (Some(at), Some(last)) = (line.trim().strip_prefix("--> "), out.last_mut()) {
+            let mut parts = at.rsplitn(3, ':');
+            let col = parts.next().and_then(|c| c.parse().ok());
+            let line_no = parts.next().and_then(|l| l.parse().ok());
+            if let (Some(col), Some(line_no), Some(name), None) =
+                (col, line_no, parts.next(), &last.template)
+            {
+                last.template = Some(name.to_string());
+                last.line = line_no;
+                last.col = col;
+            }
+        }
+    }
+    out
+}
+
+fn locate_one(e: &tera::Error) -> Located {
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(c) = cause {
+        if let Some(t) = c.downcast_ref::<tera::Error>() {
+            use tera::ErrorKind::*;
+            let at = |template: &str| Located {
+                template: Some(template.to_string()),
+                line: 0,
+                col: 0,
+                message: plain(&flatten(e)),
+            };
+            match t.kind() {
+                SyntaxError(r) | RenderingError(r) => {
+                    return Located {
+                        template: (!r.filename().is_empty()).then(|| r.filename().to_string()),
+                        line: r.span().start_line,
+                        col: r.span().start_col + 1,
+                        message: plain(r.message()),
+                    }
+                }
+                CircularExtend { tpl, .. } | CircularInclude { tpl, .. } => return at(tpl),
+                MissingParent { current, .. } => return at(current),
+                _ => {}
+            }
+        }
+        cause = c.source();
+    }
+    Located {
+        template: None,
+        line: 0,
+        col: 0,
+        message: plain(&flatten(e)),
+    }
+}
+
+/// `msg` on one line, without a leading `error: ` (the diagnostic adds its own).
+fn plain(msg: &str) -> String {
+    let one_line = msg.replace('\n', " ");
+    let trimmed = one_line.trim();
+    trimmed
+        .strip_prefix("error: ")
+        .unwrap_or(trimmed)
+        .to_string()
 }
 
 impl Templates {
@@ -63,6 +159,10 @@ impl Templates {
                 )),
             }
         }
+        let displays: BTreeMap<String, String> = sources
+            .iter()
+            .map(|(name, (_, display))| (name.clone(), display.clone()))
+            .collect();
         let mut tera = Tera::new();
         tera.autoescape_on(vec![".html", ".xml"]);
         tera.set_escape_fn(escape_text);
@@ -72,17 +172,11 @@ impl Templates {
                 .iter()
                 .map(|(name, (src, _))| (name.as_str(), src.as_str()));
             if let Err(e) = tera.add_raw_templates(batch) {
-                let msg = flatten(&e);
-                let culprit = sources
-                    .iter()
-                    .find(|(name, _)| msg.contains(name.as_str()))
-                    .map(|(_, (_, display))| display.clone())
-                    .unwrap_or_else(|| "templates".into());
-                diags.push(Diagnostic::error(culprit, 0, 0, "template", msg));
+                diags.extend(diagnostics(&displays, &e));
             }
         }
         if diags.is_empty() {
-            Ok(Templates { tera })
+            Ok(Templates { tera, displays })
         } else {
             Err(diags)
         }
@@ -92,9 +186,32 @@ impl Templates {
         self.tera.contains_template(name)
     }
 
-    pub fn render(&self, name: &str, ctx: &Context) -> Result<String, String> {
-        self.tera.render(name, ctx).map_err(|e| flatten(&e))
+    /// Renders template `name`; an error is located in the template file tera names
+    /// (the site's own `templates/...` or a built-in one), at its line and column.
+    pub fn render(&self, name: &str, ctx: &Context) -> Result<String, Diagnostic> {
+        // `diagnostics` gives at least one.
+        self.tera
+            .render(name, ctx)
+            .map_err(|e| diagnostics(&self.displays, &e).swap_remove(0))
     }
+}
+
+/// The diagnostics for tera error `e` (at least one), each at the template it names
+/// (shown as in `displays`).
+fn diagnostics(displays: &BTreeMap<String, String>, e: &tera::Error) -> Vec<Diagnostic> {
+    locate(e)
+        .into_iter()
+        .map(|at| {
+            let path = match &at.template {
+                Some(name) => displays
+                    .get(name)
+                    .cloned()
+                    .unwrap_or_else(|| format!("templates/{name}")),
+                None => "templates".to_string(),
+            };
+            Diagnostic::error(path, at.line, at.col, "template", at.message)
+        })
+        .collect()
 }
 
 /// Tera errors nest their causes; users need all of them on one line.
@@ -155,7 +272,7 @@ fn site_files(root: &Path, folder: &str, kind: &str) -> (Vec<(String, Vec<u8>)>,
                 format!("{folder}/{name}"),
                 0,
                 0,
-                kind,
+                crate::error::read_kind(&e, kind),
                 format!("cannot read: {e}"),
             )),
         }

@@ -6,3 +6,4 @@ pub mod links;
 pub mod nav;
 pub mod nav_shown;
 pub mod site_nav;
+pub mod url_path;

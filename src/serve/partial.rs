@@ -5,7 +5,9 @@
 //!
 //! - bodies are rendered again for the edited pages, the pages that read a changed file
 //!   and the pages that show a changed comparison (each body records what it read and
-//!   showed while it rendered: `RenderedPage::deps`);
+//!   showed while it rendered: `RenderedPage::deps`); a page showing a comparison that is
+//!   re-rendered for another reason takes the whole pipeline, as the diagram files and
+//!   their warnings (which name where a diagram is shown) depend on all of its pages;
 //! - a new title rebuilds the navigation; when its shape is kept, the pages showing the
 //!   title (sidebar, breadcrumbs, previous/next, the folder's landing page) go through
 //!   their templates again, with the special pages; a new shape (the title moved the page
@@ -78,7 +80,7 @@ pub(super) fn rebuild(
         .collect();
     bodies.extend(readers.iter().cloned());
     bodies.extend(showing.iter().cloned());
-    let moved = render_bodies(cfg, warm, &bodies, &showing, &readers)?;
+    let moved = render_bodies(cfg, warm, &bodies, &showing)?;
     // Link checks: the re-rendered pages' own, and those of the pages linking to pages
     // whose anchors changed.
     let linking = (warm.resolved.bodies.iter())
@@ -258,15 +260,14 @@ fn check_anchors(warm: &mut Warm, pages: &BTreeSet<String>) {
 }
 
 /// Renders the bodies of `ids` again and keeps them with their diagnostics; returns the
-/// pages whose anchors changed. None when
-/// the diagrams the site draws may change: a page that reads a changed file (and was not
-/// edited) showing a comparison before or after, or an edited page showing others.
+/// pages whose anchors changed. None when a page not in `showing` (the pages showing a
+/// changed comparison) shows a comparison before or after: the diagram files and their
+/// warnings depend on every page showing it.
 fn render_bodies(
     cfg: &Config,
     warm: &mut Warm,
     ids: &BTreeSet<String>,
     showing: &BTreeSet<String>,
-    readers: &BTreeSet<String>,
 ) -> Option<BTreeSet<String>> {
     let list: Vec<&str> = ids.iter().map(String::as_str).collect();
     let (repo, index) = (&warm.loaded.repo, &warm.resolved.index);
@@ -283,11 +284,10 @@ fn render_bodies(
             moved.insert(id.clone());
         }
         let new = &new_body.deps.data;
-        // A page that shows no comparison, or the same ones when only its own text
-        // changed (`same_diagrams` compared that), draws nothing new.
-        let reader = readers.contains(&id);
-        let drawn_same =
-            showing.contains(&id) || (old.deps.data == *new && (new.is_empty() || !reader));
+        // A page showing a comparison names where its diagrams are shown (in the
+        // diagram warnings): only a change to the comparison itself, which re-renders
+        // every page showing it and draws its files again, keeps those right.
+        let drawn_same = showing.contains(&id) || (old.deps.data.is_empty() && new.is_empty());
         if !drawn_same {
             return None;
         }

@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 use rayon::prelude::*;
 
 use crate::compare::{self, access::AccessMatrix, model::Comparison};
-use crate::diagram::{DiagramOptions, Show, Sketch};
+use crate::diagram::{DiagramOptions, Show, Sketch, MAX_PNG_PIXELS, PNG_SCALES};
 use crate::directives::Directive;
 use crate::error::Diagnostic;
 use crate::escape;
@@ -20,6 +20,9 @@ use crate::resolve::links::{normalize, relative_href};
 /// A diagram laid out (or why it cannot be), shared by every place that shows it.
 type Shared = Arc<Result<Sketch, String>>;
 
+/// Where a page shows a diagram: the page as shown to users, line and column.
+type At = (String, usize, usize);
+
 pub struct Data {
     /// Content-relative path -> comparison and its access matrix.
     pub comparisons: BTreeMap<String, (Comparison, AccessMatrix)>,
@@ -28,9 +31,9 @@ pub struct Data {
     /// (comparison path, show) -> the diagram laid out, made the first time a page or a
     /// file needs it and reused by the inline figure and the standalone files.
     sketches: Mutex<BTreeMap<(String, String), Shared>>,
-    /// (comparison path, show) of every diagram a page shows; only these and the bound
-    /// images are drawn as files.
-    used: Mutex<BTreeSet<(String, String)>>,
+    /// (comparison path, show) of every diagram a page shows, with the first directive
+    /// (in path order) that shows it; only these and the bound images are drawn as files.
+    used: Mutex<BTreeMap<(String, String), Option<At>>>,
 }
 
 /// A side-by-side diagram of more models than this is refused: each model is a column, and
@@ -69,7 +72,7 @@ pub fn load(files: &[SourceFile]) -> (Data, Vec<Diagnostic>) {
         comparisons: BTreeMap::new(),
         bound_images: BTreeMap::new(),
         sketches: Mutex::new(BTreeMap::new()),
-        used: Mutex::new(BTreeSet::new()),
+        used: Mutex::new(BTreeMap::new()),
     };
     let mut diags = Vec::new();
     for (rel, cmp, d) in results {
@@ -122,23 +125,25 @@ impl Data {
     /// Takes over from `old` the diagrams pages showed of comparisons not in `changed`:
     /// for a rebuild that re-renders only the pages showing a changed comparison.
     pub fn keep_used(&self, old: &Data, changed: &BTreeSet<String>) {
-        let kept: Vec<(String, String)> = (old.used.lock().map(|u| u.clone()))
+        let kept: Vec<((String, String), Option<At>)> = (old.used.lock().map(|u| u.clone()))
             .unwrap_or_default()
             .into_iter()
-            .filter(|(rel, _)| !changed.contains(rel))
+            .filter(|((rel, _), _)| !changed.contains(rel))
             .collect();
         if let Ok(mut used) = self.used.lock() {
             used.extend(kept);
         }
     }
 
-    /// Every diagram a build writes as files: (comparison path, show, file base), for each
-    /// diagram a page showed or an image binding names. Too-wide ones are errors instead.
-    fn diagrams(&self) -> (Vec<(String, String, String)>, Vec<Diagnostic>) {
+    /// Every diagram a build writes as files, for each diagram a page showed or an image
+    /// binding names. Too-wide ones are errors instead.
+    fn diagrams(&self) -> (Vec<Job>, Vec<Diagnostic>) {
         let mut wanted = self.used.lock().map(|u| u.clone()).unwrap_or_default();
-        wanted.extend(self.bound_images.values().cloned());
+        for key in self.bound_images.values() {
+            wanted.entry(key.clone()).or_insert(None);
+        }
         let (mut jobs, mut diags) = (Vec::new(), Vec::new());
-        for (rel, show) in wanted {
+        for ((rel, show), page) in wanted {
             let Some((cmp, _)) = self.comparisons.get(&rel) else {
                 continue;
             };
@@ -146,10 +151,37 @@ impl Data {
                 diags.push(Diagnostic::error(&cmp.path, 0, 0, "diagram", msg));
                 continue;
             }
+            // Messages about the files point at the page that shows the diagram, else at
+            // the image binding that names it, else at the data file.
+            let binding = cmp.images.iter().find(|i| i.show == show);
+            let at = page.unwrap_or_else(|| match binding {
+                Some(i) => (cmp.path.clone(), i.pos.line, i.pos.col),
+                None => (cmp.path.clone(), 0, 0),
+            });
             let base = diagram_base(&rel, cmp, &show);
-            jobs.push((rel, show, base));
+            jobs.push(Job {
+                rel,
+                show,
+                base,
+                at,
+            });
         }
         (jobs, diags)
+    }
+
+    /// Records that a page shows `show` of the comparison at `rel`, at `at` when known.
+    fn mark_used(&self, rel: &str, show: &str, at: Option<At>) {
+        if let Ok(mut used) = self.used.lock() {
+            let entry = used
+                .entry((rel.to_string(), show.to_string()))
+                .or_insert(None);
+            // The smallest location, so parallel rendering cannot change which is named.
+            if let Some(at) = at {
+                if entry.as_ref().is_none_or(|e| at < *e) {
+                    *entry = Some(at);
+                }
+            }
+        }
     }
 
     /// The layout of `show` from the comparison at `rel`, made once and then shared.
@@ -182,7 +214,9 @@ impl Data {
             ))
         })?;
         let figure = |show: &str, title: Option<String>| {
-            self.figure(&d.source, cmp, access, show, title, page_url, n)
+            let html = self.figure(&d.source, cmp, access, show, title, page_url, n)?;
+            self.mark_used(&d.source, show, Some((display.to_string(), d.line, d.col)));
+            Ok(html)
         };
         d.kind.render(d, cmp, access, &figure).map_err(err)
     }
@@ -206,26 +240,35 @@ impl Data {
         if let Some(msg) = too_wide(cmp, show) {
             return Err(msg);
         }
-        let dia = match self.sketch(rel, cmp, access, show).as_ref() {
-            Ok(sketch) => sketch.render(&opts),
+        let shared = self.sketch(rel, cmp, access, show);
+        let sketch = match shared.as_ref() {
+            Ok(sketch) => sketch,
             Err(e) => return Err(e.clone()),
         };
-        if let Ok(mut used) = self.used.lock() {
-            used.insert((rel.to_string(), show.to_string()));
-        }
+        let dia = sketch.render(&opts);
+        self.mark_used(rel, show, None);
         let base = diagram_base(rel, cmp, show);
-        let svg = relative_href(page_url, &format!("{base}.svg"));
-        let png = relative_href(page_url, &png_name(&base, 1.0));
-        let png2 = relative_href(page_url, &png_name(&base, 2.0));
+        // Links to the files, leaving out PNGs too large to be drawn.
+        let mut links = vec![(format!("{base}.svg"), "SVG")];
+        for (scale, label) in PNG_SCALES.into_iter().zip(["PNG", "PNG 2x"]) {
+            if sketch.png_fits(scale).0 {
+                links.push((png_name(&base, scale), label));
+            }
+        }
+        let links: Vec<String> = links
+            .iter()
+            .map(|(file, label)| {
+                let href = relative_href(page_url, file);
+                format!("<a href=\"{}\">{label}</a>", escape::html(&href))
+            })
+            .collect();
         Ok(format!(
-            "<figure class=\"td-diagram-figure\">\n<div class=\"td-diagram-scroll\" role=\"region\" tabindex=\"0\" aria-label=\"{} (diagram)\">\n{}\n</div>\n<details class=\"td-diagram-text\"><summary>Text description</summary>\n{}</details>\n<figcaption>{} <span class=\"td-diagram-files\">(<a href=\"{}\">SVG</a>, <a href=\"{}\">PNG</a>, <a href=\"{}\">PNG 2x</a>)</span></figcaption>\n</figure>\n",
+            "<figure class=\"td-diagram-figure\">\n<div class=\"td-diagram-scroll\" role=\"region\" tabindex=\"0\" aria-label=\"{} (diagram)\">\n{}\n</div>\n<details class=\"td-diagram-text\"><summary>Text description</summary>\n{}</details>\n<figcaption>{} <span class=\"td-diagram-files\">({})</span></figcaption>\n</figure>\n",
             escape::html(&dia.title),
             dia.svg_inline,
             dia.text_equivalent_html,
             escape::html(&dia.title),
-            escape::html(&svg),
-            escape::html(&png),
-            escape::html(&png2)
+            links.join(", ")
         ))
     }
 
@@ -255,29 +298,39 @@ impl Data {
         let (jobs, mut diags) = self.diagrams();
         let rendered: Vec<Result<DiagramFiles, Diagnostic>> = jobs
             .par_iter()
-            .map(|(rel, show, base)| {
-                let fail = |e: String| Diagnostic::error(rel, 0, 0, "diagram", e);
-                let (cmp, access) = self
-                    .comparisons
-                    .get(rel)
-                    .ok_or_else(|| fail("comparison vanished".into()))?;
-                let opts = DiagramOptions {
-                    id_prefix: format!("td-{}-{}", slug(&cmp.id), slug(show)),
-                    title: None,
-                };
-                let earlier = |scale: f32| previous(&png_name(base, scale));
-                let files = match self.sketch(rel, cmp, access, show).as_ref() {
-                    Ok(sketch) => sketch.files(&opts, &earlier).map_err(fail)?,
-                    Err(e) => return Err(fail(e.clone())),
-                };
-                Ok(DiagramFiles {
-                    key: (rel.clone(), show.clone()),
-                    base: base.clone(),
-                    png1: files.png1,
-                    png2: files.png2,
-                    svg: files.svg.into_bytes(),
-                })
-            })
+            .map(
+                |Job {
+                     rel,
+                     show,
+                     base,
+                     at,
+                 }| {
+                    let fail = |e: String| Diagnostic::error(rel, 0, 0, "diagram", e);
+                    let (cmp, access) = self
+                        .comparisons
+                        .get(rel)
+                        .ok_or_else(|| fail("comparison vanished".into()))?;
+                    let opts = DiagramOptions {
+                        id_prefix: format!("td-{}-{}", slug(&cmp.id), slug(show)),
+                        title: None,
+                    };
+                    let earlier = |scale: f32| previous(&png_name(base, scale));
+                    let shared = self.sketch(rel, cmp, access, show);
+                    let sketch = match shared.as_ref() {
+                        Ok(sketch) => sketch,
+                        Err(e) => return Err(fail(e.clone())),
+                    };
+                    let files = sketch.files(&opts, &earlier).map_err(fail)?;
+                    Ok(DiagramFiles {
+                        key: (rel.clone(), show.clone()),
+                        base: base.clone(),
+                        png1: files.png1,
+                        png2: files.png2,
+                        svg: files.svg.into_bytes(),
+                        warning: too_large_warning(sketch, cmp, show, at),
+                    })
+                },
+            )
             .collect();
         let mut files = Vec::new();
         let mut pngs: BTreeMap<(String, String), Vec<u8>> = BTreeMap::new();
@@ -285,9 +338,16 @@ impl Data {
             match r {
                 Ok(d) => {
                     files.push(OutputFile::new(format!("{}.svg", d.base), d.svg));
-                    files.push(OutputFile::new(png_name(&d.base, 1.0), d.png1.clone()));
-                    files.push(OutputFile::new(png_name(&d.base, 2.0), d.png2));
-                    pngs.insert(d.key, d.png1);
+                    if let Some(png) = &d.png1 {
+                        files.push(OutputFile::new(png_name(&d.base, 1.0), png.clone()));
+                    }
+                    if let Some(png) = d.png2 {
+                        files.push(OutputFile::new(png_name(&d.base, 2.0), png));
+                    }
+                    if let Some(png) = d.png1 {
+                        pngs.insert(d.key, png);
+                    }
+                    diags.extend(d.warning);
                 }
                 Err(d) => diags.push(d),
             }
@@ -301,12 +361,55 @@ impl Data {
     }
 }
 
+/// One diagram to write as files: its comparison, what it shows, the file name without
+/// extension, and where messages about it point.
+struct Job {
+    rel: String,
+    show: String,
+    base: String,
+    at: At,
+}
+
 struct DiagramFiles {
     key: (String, String),
     base: String,
     svg: Vec<u8>,
-    png1: Vec<u8>,
-    png2: Vec<u8>,
+    png1: Option<Vec<u8>>,
+    png2: Option<Vec<u8>>,
+    warning: Option<Diagnostic>,
+}
+
+/// A warning at `at` when PNG copies of the diagram are left out for their size.
+fn too_large_warning(sketch: &Sketch, cmp: &Comparison, show: &str, at: &At) -> Option<Diagnostic> {
+    let over: Vec<String> = PNG_SCALES
+        .iter()
+        .filter_map(|&scale| {
+            let (fits, (w, h)) = sketch.png_fits(scale);
+            (!fits).then(|| format!("{scale}x: {w}x{h} pixels"))
+        })
+        .collect();
+    if over.is_empty() {
+        return None;
+    }
+    Some(Diagnostic::warning(
+        &at.0,
+        at.1,
+        at.2,
+        "diagram",
+        format!(
+            "the diagram `{}-{show}` of {} is too large for a PNG copy ({}; the limit is {} \
+             megapixels); {} left out and the SVG, which scales to any size, is kept",
+            cmp.id,
+            cmp.path,
+            over.join(", "),
+            MAX_PNG_PIXELS / 1_000_000,
+            if over.len() == 1 {
+                "that PNG is"
+            } else {
+                "both PNGs are"
+            }
+        ),
+    ))
 }
 
 /// The PNG file of a diagram at `scale`: `base.png`, `base@2x.png`.

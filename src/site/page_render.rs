@@ -12,7 +12,7 @@ use super::data::Data;
 use crate::config::Config;
 use crate::docfx::deps::{Located, Repo};
 use crate::docfx::repository::{absent_note, AbsentRef, Repository};
-use crate::docfx::{self, Host, PivotConfig};
+use crate::docfx::{self, Host, PivotConfig, ReadFailure};
 use crate::error::Diagnostic;
 use crate::load::{display, slash_path};
 use crate::markdown::{self, highlight, Linker, RenderOptions, Rendered};
@@ -153,10 +153,11 @@ struct SiteHost<'a, 'b> {
 /// page. Each is rewritten (whitespace runs to `-`, a repeat gets `-2`, `-3`, ...) with a
 /// warning at its position; the page text comes back with the repairs made.
 fn repair_ids(disp: &str, body: &str, body_line: usize) -> (String, Vec<Diagnostic>) {
-    let fenced = fenced_ranges(body);
-    let found: Vec<(usize, String)> = (markdown::slug::author_ids(body).into_iter())
-        .filter(|(at, _)| !fenced.iter().any(|r| r.contains(at)))
-        .collect();
+    let mut found = markdown::slug::author_ids(body);
+    if !found.is_empty() {
+        let code = markdown::render::code_ranges(body);
+        found.retain(|(at, _)| !code.iter().any(|r| r.contains(at)));
+    }
     let mut seen: BTreeSet<String> = BTreeSet::new();
     let mut edits: Vec<(usize, usize, String)> = Vec::new();
     let mut out = Vec::new();
@@ -196,30 +197,6 @@ fn repair_ids(disp: &str, body: &str, body_line: usize) -> (String, Vec<Diagnost
         text.replace_range(start..end, &new);
     }
     (text, out)
-}
-
-/// Byte ranges of fenced code blocks (``` or ~~~), where an `id=` is example text.
-fn fenced_ranges(body: &str) -> Vec<std::ops::Range<usize>> {
-    let mut out = Vec::new();
-    let mut open: Option<(usize, &str)> = None;
-    let mut pos = 0;
-    for line in body.split_inclusive('\n') {
-        let t = line.trim_start();
-        let fence = ["```", "~~~"].into_iter().find(|f| t.starts_with(f));
-        match (open, fence) {
-            (None, Some(f)) => open = Some((pos, f)),
-            (Some((start, f)), Some(g)) if f == g => {
-                out.push(start..pos + line.len());
-                open = None;
-            }
-            _ => {}
-        }
-        pos += line.len();
-    }
-    if let Some((start, _)) = open {
-        out.push(start..body.len());
-    }
-    out
 }
 
 /// The `data-tab` values of tab panels in rendered HTML.
@@ -351,21 +328,29 @@ impl SiteHost<'_, '_> {
     }
 }
 
+/// `raw` cannot be read because of `e`; an I/O failure unless the file is simply missing.
+fn cannot_read(raw: &str, e: &std::io::Error) -> ReadFailure {
+    ReadFailure {
+        message: format!("`{raw}` cannot be read: {e}"),
+        io: crate::error::is_read_failure(e),
+    }
+}
+
 impl Host for SiteHost<'_, '_> {
     fn url(&self, raw: &str, line: usize, col: usize, is_image: bool) -> String {
         self.linker.link(raw, is_image, line, col)
     }
 
-    fn read(&self, raw: &str, _line: usize, _col: usize) -> Result<(String, String), String> {
+    fn read(&self, raw: &str, _line: usize, _col: usize) -> Result<(String, String), ReadFailure> {
         if self.reads.get().0 >= MAX_READS_PER_PAGE {
-            return Err(format!(
+            return Err(ReadFailure::from(format!(
                 "`{raw}` refused: the page already reads {MAX_READS_PER_PAGE} included or code files (counting repeats)"
-            ));
+            )));
         }
         if self.chain.len() > MAX_INCLUDE_DEPTH {
-            return Err(format!(
+            return Err(ReadFailure::from(format!(
                 "includes nest deeper than {MAX_INCLUDE_DEPTH} levels"
-            ));
+            )));
         }
         let cfg = self.sh.cfg;
         let (path, root_rel) = self.target(raw)?;
@@ -383,49 +368,49 @@ impl Host for SiteHost<'_, '_> {
                 ..
             }) => (dir.join(inner), dir.as_path()),
             Some(Located { name, .. }) => {
-                return Err(format!(
+                return Err(ReadFailure::from(format!(
                     "`{raw}` is in the dependent repository {name}, which is absent"
-                ))
+                )))
             }
             None => (path, self.sh.root_canon.as_path()),
         };
-        let canon = path
-            .canonicalize()
-            .map_err(|e| format!("`{raw}` cannot be read: {e}"))?;
+        let canon = path.canonicalize().map_err(|e| cannot_read(raw, &e))?;
         if !canon.starts_with(allowed) {
-            return Err(format!("`{raw}` points outside the site root; refused"));
+            return Err(ReadFailure::from(format!(
+                "`{raw}` points outside the site root; refused"
+            )));
         }
         let disp = root_rel.unwrap_or_else(|| display(cfg, &path));
         if self.chain.iter().any(|c| *c == self.id_of(&disp)) {
-            return Err(format!(
+            return Err(ReadFailure::from(format!(
                 "`{raw}` includes itself (include cycle: {} -> {disp})",
                 self.chain.join(" -> ")
-            ));
+            )));
         }
         let (count, total) = self.reads.get();
         // Only regular files: a named pipe or a device would block the read forever. The
         // size is checked before reading.
-        let meta = std::fs::metadata(&canon).map_err(|e| format!("`{raw}` cannot be read: {e}"))?;
+        let meta = std::fs::metadata(&canon).map_err(|e| cannot_read(raw, &e))?;
         if !meta.is_file() {
-            return Err(format!(
+            return Err(ReadFailure::from(format!(
                 "`{raw}` is not a regular file (a folder, named pipe or device); expected a file"
-            ));
+            )));
         }
         let size = usize::try_from(meta.len()).unwrap_or(usize::MAX);
         if total.saturating_add(size) > MAX_READ_BYTES_PER_PAGE {
-            return Err(format!(
+            return Err(ReadFailure::from(format!(
                 "`{raw}` refused: included and code files for this page exceed {} MiB",
                 MAX_READ_BYTES_PER_PAGE >> 20
-            ));
+            )));
         }
-        let bytes = std::fs::read(&canon).map_err(|e| format!("`{raw}` cannot be read: {e}"))?;
+        let bytes = std::fs::read(&canon).map_err(|e| cannot_read(raw, &e))?;
         let total = total.saturating_add(bytes.len());
         self.reads.set((count + 1, total));
         if total > MAX_READ_BYTES_PER_PAGE {
-            return Err(format!(
+            return Err(ReadFailure::from(format!(
                 "`{raw}` refused: included and code files for this page exceed {} MiB",
                 MAX_READ_BYTES_PER_PAGE >> 20
-            ));
+            )));
         }
         let text = String::from_utf8(bytes).map_err(|_| format!("`{raw}` is not valid UTF-8"))?;
         Ok((disp, text.trim_start_matches('\u{feff}').to_string()))

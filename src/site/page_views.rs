@@ -152,14 +152,9 @@ impl<'a> PageViews<'a> {
         let sidebar = nav.view_value(&p.id, &p.url, &url_of, &self.sidebars);
         let ctx = context_of_values(&self.site, &root, sidebar, &view, &self.asset_names);
         let name = template_name(tpl, p)?;
-        tpl.render(&name, &ctx).map_err(|e| {
-            Diagnostic::error(
-                &p.display,
-                0,
-                0,
-                "template",
-                format!("template {name}: {e}"),
-            )
+        tpl.render(&name, &ctx).map_err(|mut d| {
+            d.message = format!("{} (rendering {})", d.message, p.display);
+            d
         })
     }
 }

@@ -9,6 +9,7 @@ use rayon::prelude::*;
 use crate::error::Diagnostic;
 use crate::front_matter::{self, FrontMatter};
 use crate::load::{self, Kind, SourceFile};
+use crate::resolve::url_path::clean_segment;
 
 #[derive(Debug, Clone)]
 pub struct Page {
@@ -211,7 +212,7 @@ pub fn assign_urls_with(pages: &mut [Page], path: impl Fn(&str) -> String) -> Ve
         let name =
             p.fm.slug
                 .clone()
-                .map(|s| sanitize_slug(&s))
+                .map(|s| clean_segment(&s))
                 .filter(|s| !s.is_empty())
                 .unwrap_or_else(|| stem.to_string());
         p.url = if dir.is_empty() {
@@ -238,20 +239,6 @@ pub fn assign_urls_with(pages: &mut [Page], path: impl Fn(&str) -> String) -> Ve
         }
     }
     diags
-}
-
-/// Slugs from front matter become one path segment: no separators, no dots-only names.
-fn sanitize_slug(s: &str) -> String {
-    let cleaned: String = s
-        .trim()
-        .chars()
-        .filter(|c| !matches!(c, '/' | '\\' | '?' | '#' | '%' | '"' | '<' | '>'))
-        .collect();
-    if cleaned.chars().all(|c| c == '.') {
-        String::new()
-    } else {
-        cleaned
-    }
 }
 
 #[cfg(test)]
@@ -316,11 +303,5 @@ mod tests {
         let d = assign_urls(&mut ps);
         assert_eq!(d.len(), 1);
         assert!(d[0].message.contains("/a/"));
-    }
-
-    #[test]
-    fn slug_cannot_escape() {
-        assert_eq!(sanitize_slug("../../etc"), "....etc");
-        assert_eq!(sanitize_slug(".."), "");
     }
 }

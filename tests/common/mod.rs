@@ -4,7 +4,16 @@
 pub mod markup;
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// The binary under test: `TRUSTDOC_BIN` when set (to run a suite against another build,
+/// say an older release, and see which tests it fails), else the one cargo built.
+pub fn bin() -> PathBuf {
+    std::env::var_os("TRUSTDOC_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_trustdoc")))
+}
 
 pub struct TestSite {
     pub dir: tempfile::TempDir,
@@ -73,7 +82,7 @@ impl TestSite {
     }
 
     pub fn run(&self, args: &[&str]) -> Run {
-        let out = Command::new(env!("CARGO_BIN_EXE_trustdoc"))
+        let out = Command::new(bin())
             .args(args)
             .arg("--root")
             .arg(self.root())
@@ -112,6 +121,49 @@ impl TestSite {
 
     pub fn out_path(&self, rel: &str) -> PathBuf {
         self.root().join("public").join(rel)
+    }
+}
+
+/// The smallest site that builds: a title and a home page, under `site/` of a temporary
+/// folder (so files can be put beside it).
+pub fn small_site() -> TestSite {
+    let s = TestSite::nested();
+    s.file("trustdoc.toml", "title = \"T\"\n")
+        .file("content/index.md", "# Home\n");
+    s
+}
+
+/// Starts `trustdoc build` on `s` with its messages going to a file (a pipe nobody reads
+/// would fill up and stall it).
+pub fn spawn_build(s: &TestSite) -> (Child, PathBuf) {
+    let log = s.dir.path().join("stderr.txt");
+    let child = Command::new(bin())
+        .args(["build", "--root"])
+        .arg(s.root())
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(&log).expect("log file"))
+        .spawn()
+        .expect("spawn");
+    (child, log)
+}
+
+/// Waits for `child` up to `limit`; kills it and fails the test when it takes longer.
+/// Returns the exit code and what it printed to `log`.
+pub fn wait_bounded(mut child: Child, log: &Path, limit: Duration) -> (Option<i32>, String) {
+    let started = Instant::now();
+    loop {
+        match child.try_wait() {
+            Ok(Some(status)) => {
+                let stderr = std::fs::read_to_string(log).unwrap_or_default();
+                return (status.code(), stderr);
+            }
+            Ok(None) if started.elapsed() < limit => std::thread::sleep(Duration::from_millis(20)),
+            _ => {
+                let _ = child.kill();
+                let _ = child.wait();
+                panic!("trustdoc did not finish within {limit:?}");
+            }
+        }
     }
 }
 
@@ -179,7 +231,7 @@ pub fn build_with_report(
 ) -> (i32, String, serde_json::Value, tempfile::TempDir) {
     let out = tempfile::tempdir().expect("tmp");
     let report = out.path().join("report.json");
-    let r = Command::new(env!("CARGO_BIN_EXE_trustdoc"))
+    let r = Command::new(bin())
         .args(["build", "--quiet", "--root"])
         .arg(root)
         .arg("--output")
