@@ -4,5 +4,6 @@ pub mod anchors;
 pub mod index;
 pub mod links;
 pub mod nav;
+pub mod nav_shown;
 pub mod site_nav;
 pub mod url_path;

@@ -160,6 +160,11 @@ impl Nav {
         &self.order
     }
 
+    /// Index path into `roots` of the page's first appearance in the tree.
+    pub fn path_of(&self, page: &str) -> Option<&[usize]> {
+        self.paths.get(page).map(Vec::as_slice)
+    }
+
     pub fn contains(&self, page: &str) -> bool {
         self.paths.contains_key(page)
     }
@@ -352,7 +357,7 @@ const WINDOW: usize = 50;
 
 /// The entries of a level of `len` shown when entry `on_path` (if any) is on the way to the
 /// current page: all, or the window holding it.
-fn window(len: usize, on_path: Option<usize>) -> (usize, usize) {
+pub(super) fn window(len: usize, on_path: Option<usize>) -> (usize, usize) {
     if len <= LONGEST_LEVEL {
         return (0, len);
     }

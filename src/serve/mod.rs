@@ -7,6 +7,7 @@
 
 mod http;
 mod incremental;
+mod partial;
 mod reload;
 mod watch;
 
@@ -151,14 +152,21 @@ pub fn apply(sh: &Shared, boot: &str, update: Update, output: &BTreeMap<String, 
     let clean = update.errors() == 0;
     let id = {
         let mut s = sh.served.write().unwrap_or_else(|e| e.into_inner());
-        if clean {
-            s.errors.clear();
+        // Served files equal the last build's output after a clean build: then a
+        // partial rebuild only has its own files to put in place.
+        if clean && (update.full || !s.errors.is_empty()) {
             s.files = output.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
         } else {
-            s.errors = reload::lines(&update.diagnostics);
-            for f in update.files {
-                s.files.insert(f.path, Bytes::from(f.bytes));
+            for path in update.changed {
+                if let Some(bytes) = output.get(&path) {
+                    s.files.insert(path, bytes.clone());
+                }
             }
+        }
+        if clean {
+            s.errors.clear();
+        } else {
+            s.errors = reload::lines(&update.diagnostics);
         }
         s.builds += 1;
         s.id = format!("{boot}-{}", s.builds);

@@ -12,12 +12,14 @@ use std::time::Duration;
 use notify::RecursiveMode;
 use notify_debouncer_full::{new_debouncer, DebounceEventResult, Debouncer, RecommendedCache};
 
-/// How long a file must stay quiet before its change is reported.
-const DEBOUNCE: Duration = Duration::from_millis(20);
+/// How long a file must stay quiet before its change is reported. An editor's save (a
+/// test file, a backup, the write or rename, the backup removed) takes well under this.
+/// The wait counts in the time from save to page served, so it is kept short.
+const DEBOUNCE: Duration = Duration::from_millis(10);
 /// How long after one batch another may still join it: short for a save (a few paths), so
 /// the page is back quickly; longer once a burst is under way (a checkout, a script), so a
 /// writer that pauses mid-burst on a busy machine still gives one rebuild.
-const SETTLE: Duration = Duration::from_millis(30);
+const SETTLE: Duration = Duration::from_millis(12);
 const SETTLE_BURST: Duration = Duration::from_millis(150);
 /// More paths than a save touches (file, temporary file, backup, swap file).
 const SAVE_PATHS: usize = 4;

@@ -3,7 +3,7 @@
 //! files (standalone SVG, PNG at 1x and 2x, and the PNG written at each path an `image`
 //! binding names).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use rayon::prelude::*;
@@ -124,6 +124,19 @@ fn diagram_base(rel: &str, cmp: &Comparison, show: &str) -> String {
 }
 
 impl Data {
+    /// Takes over from `old` the diagrams pages showed of comparisons not in `changed`:
+    /// for a rebuild that re-renders only the pages showing a changed comparison.
+    pub fn keep_used(&self, old: &Data, changed: &BTreeSet<String>) {
+        let kept: Vec<((String, String), Option<At>)> = (old.used.lock().map(|u| u.clone()))
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|((rel, _), _)| !changed.contains(rel))
+            .collect();
+        if let Ok(mut used) = self.used.lock() {
+            used.extend(kept);
+        }
+    }
+
     /// Every diagram a build writes as files, for each diagram a page showed or an image
     /// binding names. Too-wide ones are errors instead.
     fn diagrams(&self) -> (Vec<Job>, Vec<Diagnostic>) {

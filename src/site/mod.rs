@@ -26,6 +26,7 @@ mod outputs;
 pub mod page_render;
 mod page_views;
 pub mod pages;
+pub mod partial;
 mod report;
 mod stages;
 

@@ -44,8 +44,23 @@ pub(super) struct Shared<'a> {
 /// One page's Markdown output with the anchors and external links it asks for.
 pub struct RenderedPage {
     pub rendered: Rendered,
+    /// The anchors its links ask for, by target page: its link targets whose headings
+    /// matter to it.
     pub anchors: Vec<AnchorCheck>,
     pub externals: BTreeSet<String>,
+    pub deps: Deps,
+}
+
+/// What a page's Markdown output depends on besides its own text and the site's URLs,
+/// recorded while it renders, so a change to one of these re-renders only the pages
+/// that use it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Deps {
+    /// Root-relative paths of the files it reads (includes, `:::code` sources), also
+    /// when a read failed: the file appearing changes the page.
+    pub files: BTreeSet<String>,
+    /// Content-relative paths of the comparison files it shows (directives, bound images).
+    pub data: BTreeSet<String>,
 }
 
 /// Renders the page with source id `id` (content-relative) at URL folder `url`.
@@ -80,7 +95,11 @@ pub(super) fn render_page(
     // Figures for bound images wait behind placeholders until the author's HTML has been
     // sanitised (safe mode), so generated SVG is never filtered.
     let figs: RefCell<Vec<String>> = RefCell::new(Vec::new());
+    let deps: RefCell<Deps> = RefCell::new(Deps::default());
     let hook = |rel: &str, alt: &str| {
+        if let Some((cmp, _)) = sh.data.bound_images.get(rel) {
+            deps.borrow_mut().data.insert(cmp.clone());
+        }
         let n = figs.borrow().len();
         let html = sh.data.bound_figure(rel, alt, url, 100 + n)?;
         figs.borrow_mut().push(html);
@@ -94,6 +113,7 @@ pub(super) fn render_page(
         chain: vec![id.to_string()],
         pivots: &pivots,
         figs: &figs,
+        deps: &deps,
         reads: &reads,
         diags: RefCell::new(Vec::new()),
     };
@@ -108,6 +128,7 @@ pub(super) fn render_page(
         rendered: html_rendered,
         anchors: linker.anchors.take(),
         externals: linker.externals.take(),
+        deps: deps.take(),
     };
     diags.extend(linker.diags.take());
     (rp, diags)
@@ -120,6 +141,8 @@ struct SiteHost<'a, 'b> {
     chain: Vec<String>,
     pivots: &'b PivotConfig,
     figs: &'b RefCell<Vec<String>>,
+    /// What the page read and showed, shared by nested hosts.
+    deps: &'b RefCell<Deps>,
     /// Files read so far for this page and their bytes, shared by nested hosts.
     reads: &'b Cell<(usize, usize)>,
     diags: RefCell<Vec<Diagnostic>>,
@@ -227,6 +250,7 @@ impl SiteHost<'_, '_> {
             rendered.html = markdown::sanitize::clean(&rendered.html);
         }
         for (n, d) in directives.iter().enumerate() {
+            self.deps.borrow_mut().data.insert(d.source.clone());
             let html = self
                 .sh
                 .data
@@ -330,6 +354,8 @@ impl Host for SiteHost<'_, '_> {
         }
         let cfg = self.sh.cfg;
         let (path, root_rel) = self.target(raw)?;
+        let key = root_rel.clone().unwrap_or_else(|| slash_path(&path));
+        self.deps.borrow_mut().files.insert(key);
         // A file of a dependent repository is read from that repository's folder, and
         // must stay inside it; any other file must stay inside the site root.
         let (path, allowed): (PathBuf, &Path) = match root_rel
@@ -428,6 +454,7 @@ impl Host for SiteHost<'_, '_> {
             chain,
             pivots: self.pivots,
             figs: self.figs,
+            deps: self.deps,
             reads: self.reads,
             diags: RefCell::new(Vec::new()),
         };

@@ -3,7 +3,7 @@
 //! the page through its template. Sidebars are shared between the pages of a folder.
 
 use std::collections::BTreeMap;
-use std::sync::Mutex;
+use std::sync::{Mutex, OnceLock};
 
 use crate::config::Config;
 use crate::error::Diagnostic;
@@ -24,8 +24,9 @@ pub(super) struct PageViews<'a> {
     cfg: &'a Config,
     /// Title and URL of the home page, first in every breadcrumb trail.
     home: Option<(String, String)>,
-    /// Folder URL -> the pages directly in it, for section pages' child lists.
-    in_folder: BTreeMap<String, Vec<&'a Page>>,
+    /// Folder URL -> the pages directly in it, for section pages' child lists; made when
+    /// the first section page renders (a rebuild of a few leaf pages never needs it).
+    in_folder: OnceLock<BTreeMap<String, Vec<&'a Page>>>,
     /// The site as a template value, converted once.
     site: tera::Value,
     asset_names: BTreeMap<String, String>,
@@ -40,12 +41,6 @@ impl<'a> PageViews<'a> {
         cfg: &'a Config,
         site: &SiteView,
     ) -> Self {
-        let mut in_folder: BTreeMap<String, Vec<&Page>> = BTreeMap::new();
-        if pages.values().any(|p| p.landing) {
-            for c in pages.values() {
-                in_folder.entry(parent_url(&c.url)).or_default().push(c);
-            }
-        }
         PageViews {
             pages,
             nav,
@@ -54,11 +49,23 @@ impl<'a> PageViews<'a> {
                 .values()
                 .find(|p| p.url.is_empty())
                 .map(|p| (p.title.clone(), String::new())),
-            in_folder,
+            in_folder: OnceLock::new(),
             site: tera::Value::from_serializable(site),
             asset_names: site.asset_names.clone(),
             sidebars: Mutex::new(BTreeMap::new()),
         }
+    }
+
+    /// The pages directly in the folder at `url`.
+    fn in_folder(&self, url: &str) -> Option<&Vec<&'a Page>> {
+        let folders = self.in_folder.get_or_init(|| {
+            let mut in_folder: BTreeMap<String, Vec<&Page>> = BTreeMap::new();
+            for c in self.pages.values() {
+                in_folder.entry(parent_url(&c.url)).or_default().push(c);
+            }
+            in_folder
+        });
+        folders.get(url)
     }
 
     /// The root-relative URL of a page id.
@@ -86,8 +93,7 @@ impl<'a> PageViews<'a> {
         };
         let (prev, next) = nav.neighbours(&p.id);
         let children = if p.landing {
-            self.in_folder
-                .get(&p.url)
+            self.in_folder(p.url.as_str())
                 .map(Vec::as_slice)
                 .unwrap_or_default()
                 .iter()
