@@ -9,6 +9,7 @@ mod http;
 mod incremental;
 mod partial;
 mod reload;
+mod state;
 mod watch;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -21,8 +22,9 @@ use axum::body::Bytes;
 
 use crate::config::Overrides;
 pub use http::{route, Route, Served, Shared};
-pub use incremental::{Site, Update};
+pub use incremental::Site;
 pub use reload::{inject, tail};
+pub use state::Update;
 
 /// What `trustdoc serve` was asked for.
 #[derive(Debug, Clone)]

@@ -23,7 +23,7 @@ use std::path::{Path, PathBuf};
 
 use axum::body::Bytes;
 
-use super::incremental::{by_path, served_bytes, Update, Warm};
+use super::state::{by_path, served_bytes, Update, Warm};
 use crate::config::Config;
 use crate::load::{slash_path, Kind};
 use crate::output::{Collect, OutputFile};

@@ -7,18 +7,12 @@
 
 use std::collections::BTreeMap;
 
-use rayon::prelude::*;
-
-use super::page_render::{self, RenderedPage};
-use super::{Loaded, Page, Parsed, Resolved};
+use super::page_render::RenderedPage;
+pub use super::stages::{bodies_each, nav, Body};
+use super::{Loaded, Parsed, Resolved};
 use crate::config::Config;
-use crate::docfx::repository::{AbsentRef, Repository};
 use crate::error::Diagnostic;
-use crate::markdown::RenderOptions;
 use crate::output::OutputFile;
-use crate::resolve::links::SiteIndex;
-use crate::resolve::nav::{Nav, NavPage};
-use crate::resolve::site_nav;
 
 /// The resolved site with its diagnostics by source.
 pub struct ResolvedEach {
@@ -66,72 +60,6 @@ pub fn resolve_each(
         body_diagnostics,
         nav_diagnostics,
     })
-}
-
-/// One rendered body: page id, Markdown output, its diagnostics.
-pub type Body = (String, RenderedPage, Vec<Diagnostic>);
-
-/// The Markdown output of pages `ids`, in parallel, each with its own diagnostics, and
-/// the references into absent dependent repositories met. Err only when the site root
-/// cannot be resolved.
-pub fn bodies_each(
-    cfg: &Config,
-    repo: &Repository,
-    parsed: &Parsed,
-    index: &SiteIndex,
-    ids: &[&str],
-) -> Result<(Vec<Body>, Vec<AbsentRef>), String> {
-    let shared = page_render::Shared {
-        index,
-        data: &parsed.data,
-        cfg,
-        opts: RenderOptions {
-            highlight: cfg.highlight,
-            smart_punctuation: cfg.smart_punctuation,
-        },
-        root_canon: (cfg.root.canonicalize())
-            .map_err(|e| format!("{}: {e}", cfg.root.display()))?,
-        pivot_groups: parsed.pivot_groups.as_ref(),
-        repo,
-        absent: std::sync::Mutex::new(Vec::new()),
-    };
-    let rendered = ids
-        .par_iter()
-        .filter_map(|id| parsed.pages.get(*id))
-        .map(|p| {
-            let zones = p.fm.zone_pivot_groups.as_deref();
-            let (text, offset) = (&p.text, p.body_offset);
-            let (rp, d) =
-                page_render::render_page(&shared, &p.id, &p.display, &p.url, text, offset, zones);
-            (p.id.clone(), rp, d)
-        })
-        .collect();
-    let absent = shared.absent.into_inner().unwrap_or_default();
-    Ok((rendered, absent))
-}
-
-/// The navigation of the parsed site and its diagnostics, as [`super::resolve`] makes it.
-pub fn nav(
-    cfg: &Config,
-    loaded: &Loaded,
-    parsed: &Parsed,
-    index: &SiteIndex,
-) -> (Nav, Vec<Diagnostic>) {
-    let pages: Vec<NavPage> = parsed.pages.values().map(nav_page).collect();
-    let toc = |d: &mut Vec<Diagnostic>| crate::docfx::toc_nav::root_nav(&loaded.files, index, d);
-    let mut diags = Vec::new();
-    let nav = site_nav::choose(&cfg.nav, toc, &pages, &mut diags);
-    (nav, diags)
-}
-
-fn nav_page(p: &Page) -> NavPage {
-    NavPage {
-        id: p.id.clone(),
-        url: p.url.clone(),
-        title: p.title.clone(),
-        weight: p.fm.weight,
-        landing: p.landing,
-    }
 }
 
 /// The hash the page manifest holds for a page with `title` and Markdown output `html`.

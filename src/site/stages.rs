@@ -119,9 +119,8 @@ pub fn resolve(cfg: &Config, loaded: &Loaded, parsed: &Parsed) -> Result<Resolve
         .values()
         .flat_map(|b| b.externals.iter().cloned())
         .collect();
-    let nav_pages: Vec<NavPage> = parsed.pages.values().map(nav_page).collect();
-    let toc = |d: &mut Vec<Diagnostic>| crate::docfx::toc_nav::root_nav(&loaded.files, &index, d);
-    let nav = site_nav::choose(&cfg.nav, toc, &nav_pages, &mut diagnostics);
+    let (nav, nav_diagnostics) = nav(cfg, loaded, parsed, &index);
+    diagnostics.extend(nav_diagnostics);
     Ok(Resolved {
         index,
         bodies,
@@ -176,6 +175,29 @@ pub fn render_bodies(
     index: &SiteIndex,
     ids: &[&str],
 ) -> Result<Bodies, String> {
+    let (rendered, absent) = bodies_each(cfg, repo, parsed, index, ids)?;
+    let mut diags = Vec::new();
+    let mut bodies = BTreeMap::new();
+    for (id, rp, d) in rendered {
+        diags.extend(d);
+        bodies.insert(id, rp);
+    }
+    Ok((bodies, absent, diags))
+}
+
+/// One rendered body: page id, Markdown output, its diagnostics.
+pub type Body = (String, RenderedPage, Vec<Diagnostic>);
+
+/// The Markdown output of pages `ids`, in parallel, each with its own diagnostics, and
+/// the references into absent dependent repositories met. Err only when the site root
+/// cannot be resolved.
+pub fn bodies_each(
+    cfg: &Config,
+    repo: &Repository,
+    parsed: &Parsed,
+    index: &SiteIndex,
+    ids: &[&str],
+) -> Result<(Vec<Body>, Vec<AbsentRef>), String> {
     let shared = page_render::Shared {
         index,
         data: &parsed.data,
@@ -190,7 +212,7 @@ pub fn render_bodies(
         repo,
         absent: std::sync::Mutex::new(Vec::new()),
     };
-    let rendered: Vec<(String, RenderedPage, Vec<Diagnostic>)> = ids
+    let rendered = ids
         .par_iter()
         .filter_map(|id| parsed.pages.get(*id))
         .map(|p| {
@@ -201,14 +223,22 @@ pub fn render_bodies(
             (p.id.clone(), rp, d)
         })
         .collect();
-    let mut diags = Vec::new();
-    let mut bodies = BTreeMap::new();
-    for (id, rp, d) in rendered {
-        diags.extend(d);
-        bodies.insert(id, rp);
-    }
     let absent = shared.absent.into_inner().unwrap_or_default();
-    Ok((bodies, absent, diags))
+    Ok((rendered, absent))
+}
+
+/// The navigation of the parsed site and its diagnostics, as [`super::resolve`] makes it.
+pub fn nav(
+    cfg: &Config,
+    loaded: &Loaded,
+    parsed: &Parsed,
+    index: &SiteIndex,
+) -> (Nav, Vec<Diagnostic>) {
+    let pages: Vec<NavPage> = parsed.pages.values().map(nav_page).collect();
+    let toc = |d: &mut Vec<Diagnostic>| crate::docfx::toc_nav::root_nav(&loaded.files, index, d);
+    let mut diags = Vec::new();
+    let nav = site_nav::choose(&cfg.nav, toc, &pages, &mut diags);
+    (nav, diags)
 }
 
 /// Anchors that links ask for and their target pages do not define.
