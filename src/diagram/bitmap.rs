@@ -16,10 +16,13 @@ use super::font::{BOLD_TTF, FAMILY, REGULAR_TTF};
 
 /// Bump when the drawing changes for the same SVG (a resvg upgrade that moves pixels,
 /// other encoder settings), so PNGs kept from an earlier build are not reused.
-const RENDERER_VERSION: u32 = 6;
+const RENDERER_VERSION: u32 = 7;
 
 /// PNG text keyword that records which SVG, scale and renderer made the image.
 const SOURCE_KEYWORD: &str = "trustdoc-source";
+
+/// Compressed bytes per `IDAT` chunk while a PNG is streamed out.
+const STREAM_CHUNK: usize = 1 << 16;
 
 /// Largest scale accepted; beyond this a large diagram would need gigabytes of pixels.
 const MAX_SCALE: f32 = 8.0;
@@ -152,39 +155,52 @@ fn png_error(e: impl std::fmt::Display) -> String {
 /// PNG bytes of `pixmap` with `key` in a text chunk: RGB when every pixel is opaque
 /// (our canvas always is), straight-alpha RGBA otherwise.
 fn encode(pixmap: &Pixmap, key: &str) -> Result<Vec<u8>, String> {
-    let opaque = pixmap.pixels().iter().all(|p| p.alpha() == 255);
-    let channels = if opaque { 3 } else { 4 };
-    let mut data = Vec::with_capacity(pixmap.pixels().len() * channels);
-    // Fixed-size copies (a length known only at run time costs a memcpy call per pixel).
-    if opaque {
-        // An opaque pixel is the same premultiplied or not.
-        data.extend(
-            pixmap
-                .data()
-                .chunks_exact(4)
-                .flat_map(|p| [p[0], p[1], p[2]]),
-        );
-    } else {
-        for p in pixmap.pixels() {
-            let c = p.demultiply();
-            data.extend_from_slice(&[c.red(), c.green(), c.blue(), c.alpha()]);
-        }
+    match encode_as(pixmap, key, png::ColorType::Rgb)? {
+        Some(png) => Ok(png),
+        None => encode_as(pixmap, key, png::ColorType::Rgba)?
+            .ok_or_else(|| "PNG encoding failed: RGBA refused a pixel".to_string()),
     }
+}
+
+/// PNG bytes of `pixmap` in `color` (RGB or RGBA), or None when RGB meets a pixel that is
+/// not opaque. Rows are converted and handed to the encoder one at a time, which also
+/// checks opacity on the way: a whole converted copy would be most of the image's size
+/// again, and fresh memory is much of a fresh build's cost.
+fn encode_as(pixmap: &Pixmap, key: &str, color: png::ColorType) -> Result<Option<Vec<u8>>, String> {
+    let rgb = color == png::ColorType::Rgb;
     let mut out = Vec::new();
     let mut enc = png::Encoder::new(&mut out, pixmap.width(), pixmap.height());
-    enc.set_color(if opaque {
-        png::ColorType::Rgb
-    } else {
-        png::ColorType::Rgba
-    });
+    enc.set_color(color);
     enc.set_depth(png::BitDepth::Eight);
     enc.set_compression(png::Compression::Fast);
     enc.add_text_chunk(SOURCE_KEYWORD.to_string(), key.to_string())
         .map_err(png_error)?;
     let mut writer = enc.write_header().map_err(png_error)?;
-    writer.write_image_data(&data).map_err(png_error)?;
+    let mut stream = writer
+        .stream_writer_with_size(STREAM_CHUNK)
+        .map_err(png_error)?;
+    let width = pixmap.width() as usize;
+    let mut row = Vec::with_capacity(width * if rgb { 3 } else { 4 });
+    for pixels in pixmap.pixels().chunks_exact(width) {
+        row.clear();
+        // Fixed-size copies (a length known only at run time costs a memcpy call per pixel).
+        if rgb {
+            if pixels.iter().any(|p| p.alpha() != 255) {
+                return Ok(None);
+            }
+            // An opaque pixel is the same premultiplied or not.
+            row.extend(pixels.iter().flat_map(|p| [p.red(), p.green(), p.blue()]));
+        } else {
+            row.extend(pixels.iter().flat_map(|p| {
+                let c = p.demultiply();
+                [c.red(), c.green(), c.blue(), c.alpha()]
+            }));
+        }
+        std::io::Write::write_all(&mut stream, &row).map_err(png_error)?;
+    }
+    stream.finish().map_err(png_error)?;
     writer.finish().map_err(png_error)?;
-    Ok(out)
+    Ok(Some(out))
 }
 
 #[cfg(test)]

@@ -55,6 +55,10 @@ fn id(s: &mut String, p: &str, id: &str) {
     html_into(s, id);
 }
 
+/// How every diagram's `<svg>` element starts, inline or standalone. A diagram holds no
+/// nested `<svg>`, and its text is escaped, so its first `</svg>` is its end.
+pub const SVG_START: &str = "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"td-diagram\"";
+
 /// The whole `<svg>` element. `p` is the (already safe) id prefix, which goes in front
 /// of every id of the layout.
 pub(crate) fn write(l: &Layout, p: &str, title: &str, desc: &str) -> String {
@@ -62,7 +66,7 @@ pub(crate) fn write(l: &Layout, p: &str, title: &str, desc: &str) -> String {
     let (w, h) = (num(l.width), num(l.height));
     let _ = writeln!(
         s,
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"td-diagram\" role=\"img\" aria-labelledby=\"{p}-title {p}-desc\" \
+        "{SVG_START} role=\"img\" aria-labelledby=\"{p}-title {p}-desc\" \
          viewBox=\"0 0 {w} {h}\" width=\"{w}\" height=\"{h}\" font-family=\"{FONT_STACK}\">"
     );
     let _ = writeln!(s, "<title id=\"{p}-title\">{}</title>", esc(title));

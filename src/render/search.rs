@@ -15,6 +15,7 @@
 use siphasher::sip128::{Hasher128, SipHasher13};
 use std::hash::Hasher;
 
+use crate::diagram::SVG_START;
 use crate::output::OutputFile;
 
 /// Folder of the site the index is written to.
@@ -90,6 +91,15 @@ pub fn index_reusing(
 
 /// The index made by Pagefind, sorted by path.
 fn pagefind_files(docs: &[SearchDoc], lang: &str) -> Result<Vec<OutputFile>, String> {
+    indexed(docs, lang, document)
+}
+
+/// The index Pagefind makes of `docs`, each handed over as `page` writes it.
+fn indexed(
+    docs: &[SearchDoc],
+    lang: &str,
+    page: fn(&SearchDoc, &str) -> String,
+) -> Result<Vec<OutputFile>, String> {
     // Pagefind's API is async and hands its parsing to a blocking pool.
     let runtime = tokio::runtime::Builder::new_current_thread()
         .build()
@@ -103,7 +113,7 @@ fn pagefind_files(docs: &[SearchDoc], lang: &str) -> Result<Vec<OutputFile>, Str
         let mut index = pagefind::api::PagefindIndex::new(Some(config))?;
         for d in docs {
             index
-                .add_html_file(None, Some(format!("/{}", d.url)), document(d, lang))
+                .add_html_file(None, Some(format!("/{}", d.url)), page(d, lang))
                 .await?;
         }
         index.get_files().await
@@ -193,15 +203,35 @@ fn kept(key: &str, previous: &dyn Fn(&str) -> Option<Vec<u8>>) -> Option<Vec<Out
 }
 
 /// The page as Pagefind reads it: the title as the only `h1` (a content `h1` is demoted
-/// so it does not take the title's place), then the content.
+/// so it does not take the title's place), then the content without its diagrams.
 fn document(d: &SearchDoc, lang: &str) -> String {
-    let content = d.content.replace("<h1", "<h2").replace("</h1>", "</h2>");
+    let content = without_diagrams(&d.content)
+        .replace("<h1", "<h2")
+        .replace("</h1>", "</h2>");
     format!(
         "<!DOCTYPE html><html lang=\"{lang}\"><head><title>{t}</title></head>\
          <body><main><h1>{t}</h1>{content}</main></body></html>",
         t = crate::escape::html(&d.title),
         lang = crate::escape::html(lang),
     )
+}
+
+/// `html` without the diagrams' inline `<svg>` elements. Pagefind drops every `svg`
+/// element from what it indexes, so the index is the same without them; a diagram is
+/// often half of its page's markup, all of it parsed only to be dropped.
+fn without_diagrams(html: &str) -> String {
+    const END: &str = "</svg>";
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(start) = rest.find(SVG_START) {
+        let Some(len) = rest[start..].find(END) else {
+            break;
+        };
+        out.push_str(&rest[..start]);
+        rest = &rest[start + len + END.len()..];
+    }
+    out.push_str(rest);
+    out
 }
 
 #[cfg(test)]
@@ -339,5 +369,58 @@ mod tests {
         assert_eq!(d.matches("<h1").count(), 1, "{d}");
         assert!(d.contains("<h1>A &lt;b&gt; &amp; c</h1>"), "{d}");
         assert!(d.contains("<h2 id=\"t\">T</h2>"), "{d}");
+    }
+
+    /// A diagram as a page shows it: the renderer's opening, text inside.
+    fn diagram(word: &str) -> String {
+        format!("<figure>\n{SVG_START} role=\"img\">\n<title>{word}</title>\n<text x=\"1\">{word} label</text>\n</svg>\n</figure>\n")
+    }
+
+    #[test]
+    fn diagrams_are_left_out_and_text_around_them_kept() {
+        let html = format!(
+            "<p>before</p>{}<p>between</p>{}<p>after</p>",
+            diagram("one"),
+            diagram("two")
+        );
+        let out = without_diagrams(&html);
+        assert_eq!(
+            out,
+            "<p>before</p><figure>\n\n</figure>\n<p>between</p><figure>\n\n</figure>\n<p>after</p>"
+        );
+        // Other SVG and a diagram cut short stay as they are (Pagefind drops them itself).
+        let other = "<svg viewBox=\"0 0 1 1\"><text>icon</text></svg><p>x</p>";
+        assert_eq!(without_diagrams(other), other);
+        let cut = format!("<p>x</p>{SVG_START}><text>y</text>");
+        assert_eq!(without_diagrams(&cut), cut);
+    }
+
+    #[test]
+    fn leaving_diagrams_out_does_not_change_the_index() {
+        let docs = vec![
+            doc(
+                "",
+                "Home",
+                &format!(
+                    "<p>Welcome.</p>\n{}<p>More text.</p>",
+                    diagram("hypervisor")
+                ),
+            ),
+            doc(
+                "a/",
+                "Attestation",
+                &format!("{}<p>Quotes.</p>", diagram("firmware")),
+            ),
+        ];
+        let lean = pagefind_files(&docs, "en").unwrap();
+        // The same pages handed over whole, diagrams and all: Pagefind drops them itself.
+        let whole = |d: &SearchDoc, lang: &str| {
+            document(&doc(&d.url, &d.title, ""), lang)
+                .replace("</main>", &format!("{}</main>", d.content))
+        };
+        assert!(whole(&docs[0], "en").contains("hypervisor label"));
+        let full = indexed(&docs, "en", whole).unwrap();
+        assert_eq!(lean, full, "same index files, byte for byte");
+        assert!(lean.iter().any(|f| f.path.contains("fragment/")));
     }
 }
