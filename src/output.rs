@@ -173,13 +173,12 @@ impl Sink for Staging {
         }
         let target = self.tmp.join(&file.path);
         if let Some(p) = target.parent() {
-            let new = self
-                .made
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .insert(p.to_path_buf());
-            if new {
+            // The folder is made while the lock is held: a second file for the same folder
+            // waits until it exists instead of being written into nothing.
+            let mut made = self.made.lock().unwrap_or_else(|e| e.into_inner());
+            if !made.contains(p) {
                 fs::create_dir_all(p).map_err(|e| format!("{}: {e}", p.display()))?;
+                made.insert(p.to_path_buf());
             }
         }
         let mut f = fs::File::create(&target).map_err(|e| format!("{}: {e}", target.display()))?;
@@ -238,6 +237,33 @@ mod tests {
         assert!(safe_relative("a/b.html"));
         for bad in ["", "/etc/x", "../x", "a/../../x", "a//b", "c:/x", "a\\b"] {
             assert!(!safe_relative(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn files_put_at_once_into_one_new_folder_all_land() {
+        // Pages are handed to the sink while they render, several at a time: a file must
+        // never be written before its folder exists because another thread claimed it.
+        let t = tempfile::tempdir().unwrap();
+        let staging = Staging::new(&t.path().join("public")).unwrap();
+        let threads = 4;
+        let barrier = std::sync::Barrier::new(threads);
+        std::thread::scope(|scope| {
+            for n in 0..threads {
+                let (staging, barrier) = (&staging, &barrier);
+                scope.spawn(move || {
+                    for folder in 0..300 {
+                        barrier.wait();
+                        let path = format!("f{folder}/g/{n}.html");
+                        staging.put(OutputFile::new(path, "x")).unwrap();
+                    }
+                });
+            }
+        });
+        for folder in 0..300 {
+            for n in 0..threads {
+                assert!(staging.tmp.join(format!("f{folder}/g/{n}.html")).is_file());
+            }
         }
     }
 
