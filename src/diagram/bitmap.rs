@@ -4,6 +4,7 @@
 //! every machine. Each PNG records in a text chunk which SVG, scale and renderer made
 //! it, so a rebuild can keep it instead of drawing it again.
 
+use std::collections::BTreeMap;
 use std::hash::Hasher;
 use std::sync::{Arc, OnceLock};
 
@@ -138,14 +139,75 @@ pub fn rasterize(svg_standalone: &str, scale: f32) -> Result<Vec<u8>, String> {
 /// Like [`rasterize`] for several scales, parsing the SVG once and drawing the scales
 /// in parallel.
 pub fn rasterize_scales(svg_standalone: &str, scales: &[f32]) -> Result<Vec<Vec<u8>>, String> {
-    let tree = parse(svg_standalone)?;
-    scales
-        .par_iter()
-        .map(|&scale| {
-            let pixmap = draw(&tree, scale)?;
-            encode(&pixmap, &source_key(svg_standalone, scale))
+    let mut out = rasterize_many(&[(svg_standalone, scales)]);
+    out.pop()
+        .unwrap_or_else(|| Err("no image was rendered".to_string()))
+}
+
+/// [`rasterize_scales`] for several SVGs at once, each with its own scales; the answers
+/// come in the order of `jobs`. Every SVG is parsed first, then the images are drawn on
+/// the rayon pool largest first, each thread taking the next one as it comes free. Drawn
+/// in any other order, the largest image can start last and keep one thread busy long
+/// after the others are done.
+pub fn rasterize_many(jobs: &[(&str, &[f32])]) -> Vec<Result<Vec<Vec<u8>>, String>> {
+    let trees: Vec<Result<usvg::Tree, String>> =
+        jobs.par_iter().map(|(svg, _)| parse(svg)).collect();
+    // (job, scale index, pixels), largest first; ties in job and scale order.
+    let mut images: Vec<(usize, usize, u64)> = Vec::new();
+    for (i, ((_, scales), tree)) in jobs.iter().zip(&trees).enumerate() {
+        let Ok(tree) = tree else { continue };
+        for (k, &scale) in scales.iter().enumerate() {
+            let (w, h) = pixel_size(tree.size().width(), tree.size().height(), scale);
+            images.push((i, k, u64::from(w) * u64::from(h)));
+        }
+    }
+    images.sort_by_key(|&(i, k, pixels)| (std::cmp::Reverse(pixels), i, k));
+    let drawn: BTreeMap<(usize, usize), Result<Vec<u8>, String>> = images
+        .into_iter()
+        .par_bridge()
+        .filter_map(|(i, k, _)| {
+            let ((svg, scales), Ok(tree)) = (jobs.get(i)?, trees.get(i)?) else {
+                return None;
+            };
+            let scale = *scales.get(k)?;
+            let png = draw(tree, scale).and_then(|p| encode(&p, &source_key(svg, scale)));
+            Some(((i, k), png))
+        })
+        .collect();
+    let mut drawn = drawn;
+    (trees.into_iter().zip(jobs).enumerate())
+        .map(|(i, (tree, (_, scales)))| {
+            tree?;
+            (0..scales.len())
+                .map(|k| {
+                    (drawn.remove(&(i, k)))
+                        .unwrap_or_else(|| Err("an image was not rendered".to_string()))
+                })
+                .collect()
         })
         .collect()
+}
+
+/// Copies the RGB bytes of one row of RGBA pixels (`src`) into `row`, and says whether
+/// every pixel was opaque. Four pixels at a time with fixed-size copies and the alpha
+/// bytes ANDed together, which the compiler turns into vector code; a copy per pixel
+/// with an early exit does not.
+fn rgb_row(src: &[u8], row: &mut [u8]) -> bool {
+    let mut alpha = u8::MAX;
+    let (src4, src_tail) = src.split_at(src.len() / 16 * 16);
+    let (row4, row_tail) = row.split_at_mut(src4.len() / 4 * 3);
+    for (d, p) in row4.chunks_exact_mut(12).zip(src4.chunks_exact(16)) {
+        let &[r0, g0, b0, a0, r1, g1, b1, a1, r2, g2, b2, a2, r3, g3, b3, a3] = p else {
+            continue; // chunks_exact(16) hands out 16 bytes
+        };
+        d.copy_from_slice(&[r0, g0, b0, r1, g1, b1, r2, g2, b2, r3, g3, b3]);
+        alpha &= a0 & a1 & a2 & a3;
+    }
+    for (d, p) in row_tail.chunks_exact_mut(3).zip(src_tail.chunks_exact(4)) {
+        d.copy_from_slice(&p[..3]);
+        alpha &= p[3];
+    }
+    alpha == u8::MAX
 }
 
 fn png_error(e: impl std::fmt::Display) -> String {
@@ -180,21 +242,19 @@ fn encode_as(pixmap: &Pixmap, key: &str, color: png::ColorType) -> Result<Option
         .stream_writer_with_size(STREAM_CHUNK)
         .map_err(png_error)?;
     let width = pixmap.width() as usize;
-    let mut row = Vec::with_capacity(width * if rgb { 3 } else { 4 });
-    for pixels in pixmap.pixels().chunks_exact(width) {
-        row.clear();
-        // Fixed-size copies (a length known only at run time costs a memcpy call per pixel).
+    let mut row = vec![0u8; width * if rgb { 3 } else { 4 }];
+    let rows = pixmap.data().chunks_exact(width * 4);
+    for (src, pixels) in rows.zip(pixmap.pixels().chunks_exact(width)) {
         if rgb {
-            if pixels.iter().any(|p| p.alpha() != 255) {
+            // An opaque pixel is the same premultiplied or not.
+            if !rgb_row(src, &mut row) {
                 return Ok(None);
             }
-            // An opaque pixel is the same premultiplied or not.
-            row.extend(pixels.iter().flat_map(|p| [p.red(), p.green(), p.blue()]));
         } else {
-            row.extend(pixels.iter().flat_map(|p| {
+            for (d, p) in row.chunks_exact_mut(4).zip(pixels) {
                 let c = p.demultiply();
-                [c.red(), c.green(), c.blue(), c.alpha()]
-            }));
+                d.copy_from_slice(&[c.red(), c.green(), c.blue(), c.alpha()]);
+            }
         }
         std::io::Write::write_all(&mut stream, &row).map_err(png_error)?;
     }
@@ -262,6 +322,33 @@ mod tests {
             assert!(got.abs_diff(want) <= 1, "{got} vs {want}");
         }
         assert_eq!(c.alpha(), 128);
+    }
+
+    #[test]
+    fn many_svgs_come_back_in_their_order_each_as_drawn_alone() {
+        // The larger image is drawn first but still answered in its place.
+        let big = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"40\" height=\"30\"><circle cx=\"20\" cy=\"15\" r=\"12\" fill=\"#a40e26\"/></svg>";
+        let jobs: [(&str, &[f32]); 4] = [
+            (SQUARE, &[1.0, 2.0]),
+            ("<svg", &[1.0]),
+            (big, &[2.0, 1.0]),
+            (SQUARE, &[1.0, 9.0]),
+        ];
+        let got = rasterize_many(&jobs);
+        assert_eq!(got.len(), 4);
+        let alone = |svg: &str, scale: f32| rasterize(svg, scale).unwrap();
+        assert_eq!(
+            got[0].as_ref().unwrap(),
+            &vec![alone(SQUARE, 1.0), alone(SQUARE, 2.0)]
+        );
+        assert!(got[1].as_ref().unwrap_err().contains("cannot be parsed"));
+        assert_eq!(
+            got[2].as_ref().unwrap(),
+            &vec![alone(big, 2.0), alone(big, 1.0)]
+        );
+        // One scale out of range fails that SVG's answer, not the others'.
+        assert!(got[3].as_ref().unwrap_err().contains("raster scale"));
+        assert!(rasterize_many(&[]).is_empty());
     }
 
     #[test]

@@ -33,7 +33,7 @@ use crate::compare::model::{Comparison, Model};
 
 use layout::Layout;
 
-pub use bitmap::{is_rendering_of, rasterize, rasterize_scales, MAX_PNG_PIXELS};
+pub use bitmap::{is_rendering_of, rasterize, rasterize_many, rasterize_scales, MAX_PNG_PIXELS};
 pub use svg::SVG_START;
 
 /// The scales the PNG copies of a diagram are drawn at.
@@ -181,24 +181,50 @@ impl Sketch {
         opts: &DiagramOptions,
         previous: &(dyn Fn(f32) -> Option<Vec<u8>> + Sync),
     ) -> Result<DiagramFiles, String> {
+        let mut files = files_of_all(vec![self.pending_files(opts, previous)]);
+        files
+            .pop()
+            .unwrap_or_else(|| Err("no diagram files were made".to_string()))
+    }
+
+    /// [`Sketch::files`] up to the drawing: the SVG, the PNGs kept from `previous` and
+    /// the scales still to draw. [`files_of_all`] finishes any number of them at once.
+    pub fn pending_files(
+        &self,
+        opts: &DiagramOptions,
+        previous: &(dyn Fn(f32) -> Option<Vec<u8>> + Sync),
+    ) -> PendingFiles {
         let svg = self.render(opts).svg_standalone;
         let wanted = PNG_SCALES.map(|scale| self.png_fits(scale).0);
         let kept =
             PNG_SCALES.map(|scale| previous(scale).filter(|png| is_rendering_of(png, &svg, scale)));
-        let missing: Vec<f32> = PNG_SCALES
-            .iter()
-            .zip(kept.iter().zip(wanted))
+        PendingFiles { svg, wanted, kept }
+    }
+}
+
+/// One diagram's files before its missing PNGs are drawn (see [`Sketch::pending_files`]).
+#[derive(Debug)]
+pub struct PendingFiles {
+    svg: String,
+    /// Per [`PNG_SCALES`]: whether that PNG fits, and the bytes kept from an earlier build.
+    wanted: [bool; 2],
+    kept: [Option<Vec<u8>>; 2],
+}
+
+impl PendingFiles {
+    /// The scales still to draw.
+    fn missing(&self) -> Vec<f32> {
+        (PNG_SCALES.iter().zip(self.kept.iter().zip(self.wanted)))
             .filter(|(_, (k, want))| *want && k.is_none())
             .map(|(&scale, _)| scale)
-            .collect();
-        let mut drawn = if missing.is_empty() {
-            Vec::new()
-        } else {
-            rasterize_scales(&svg, &missing)?
-        }
-        .into_iter();
+            .collect()
+    }
+
+    /// The files, given the PNGs drawn for [`PendingFiles::missing`] in its order.
+    fn complete(self, drawn: Vec<Vec<u8>>) -> Result<DiagramFiles, String> {
+        let mut drawn = drawn.into_iter();
         let mut pngs = Vec::with_capacity(2);
-        for (k, want) in kept.into_iter().zip(wanted) {
+        for (k, want) in self.kept.into_iter().zip(self.wanted) {
             let png = if want {
                 Some(
                     k.or_else(|| drawn.next())
@@ -211,8 +237,36 @@ impl Sketch {
         }
         let png2 = pngs.pop().flatten();
         let png1 = pngs.pop().flatten();
-        Ok(DiagramFiles { svg, png1, png2 })
+        Ok(DiagramFiles {
+            svg: self.svg,
+            png1,
+            png2,
+        })
     }
+}
+
+/// Finishes every diagram in `pending`, drawing all their missing PNGs in one go
+/// ([`bitmap::rasterize_many`]: largest first across the thread pool); the answers come
+/// in the order of `pending`.
+pub fn files_of_all(pending: Vec<PendingFiles>) -> Vec<Result<DiagramFiles, String>> {
+    let missing: Vec<Vec<f32>> = pending.iter().map(PendingFiles::missing).collect();
+    let jobs: Vec<(&str, &[f32])> = (pending.iter().zip(&missing))
+        .filter(|(_, scales)| !scales.is_empty())
+        .map(|(p, scales)| (p.svg.as_str(), scales.as_slice()))
+        .collect();
+    let mut drawn = bitmap::rasterize_many(&jobs).into_iter();
+    let mut out = Vec::with_capacity(pending.len());
+    for (p, scales) in pending.into_iter().zip(&missing) {
+        let pngs = if scales.is_empty() {
+            Ok(Vec::new())
+        } else {
+            drawn
+                .next()
+                .unwrap_or_else(|| Err("an image was not rendered".to_string()))
+        };
+        out.push(pngs.and_then(|pngs| p.complete(pngs)));
+    }
+    out
 }
 
 /// Lays out and writes `show` in one step (see [`Sketch::new`] and [`Sketch::render`]).

@@ -487,6 +487,29 @@ fn a_rebuild_keeps_pngs_of_the_same_svg_and_redraws_stale_ones() {
     assert_eq!(sketch.files(&opts("k"), &stale).unwrap(), first);
 }
 
+/// Finishing several diagrams together (their PNGs drawn largest first) gives each the
+/// files it gets alone, kept PNGs included, in the order asked.
+#[test]
+fn diagrams_finished_together_match_each_alone() {
+    let cmp = reference();
+    let access = derive(&cmp);
+    let all = Sketch::new(&cmp, &access, Show::All).unwrap();
+    let one = Sketch::new(&cmp, &access, Show::Model("coco-aks")).unwrap();
+    let (all_alone, one_alone) = (
+        all.files(&opts("k"), &|_| None).unwrap(),
+        one.files(&opts("k"), &|_| None).unwrap(),
+    );
+    // The 1x PNG of `one` is kept from an earlier build, so only its 2x is drawn.
+    let kept_1x = |scale: f32| (scale == 1.0).then(|| one_alone.png1.clone()).flatten();
+    let together = files_of_all(vec![
+        one.pending_files(&opts("k"), &kept_1x),
+        all.pending_files(&opts("k"), &|_| None),
+        one.pending_files(&opts("k"), &|_| None),
+    ]);
+    let together: Vec<DiagramFiles> = together.into_iter().map(Result::unwrap).collect();
+    assert_eq!(together, vec![one_alone.clone(), all_alone, one_alone]);
+}
+
 fn render_all_files(cmp: &Comparison, access: &AccessMatrix) -> DiagramFiles {
     Sketch::new(cmp, access, Show::All)
         .unwrap()

@@ -9,7 +9,9 @@ use std::sync::{Arc, Mutex, OnceLock};
 use rayon::prelude::*;
 
 use crate::compare::{self, access::AccessMatrix, model::Comparison};
-use crate::diagram::{DiagramOptions, Show, Sketch, MAX_PNG_PIXELS, PNG_SCALES};
+use crate::diagram::{
+    self, DiagramOptions, PendingFiles, Show, Sketch, MAX_PNG_PIXELS, PNG_SCALES,
+};
 use crate::directives::Directive;
 use crate::error::Diagnostic;
 use crate::escape;
@@ -171,6 +173,41 @@ impl Data {
         (jobs, diags)
     }
 
+    /// Lays out and writes one diagram job, keeping PNGs of an earlier build that
+    /// `previous` hands back for it (see [`Sketch::pending_files`]); its PNGs are drawn
+    /// later, with every other diagram's ([`diagram::files_of_all`]).
+    fn prepare(
+        &self,
+        job: &Job,
+        previous: &(dyn Fn(&str) -> Option<Vec<u8>> + Sync),
+    ) -> Result<(Prepared, PendingFiles), Diagnostic> {
+        let Job {
+            rel,
+            show,
+            base,
+            at,
+        } = job;
+        let fail = |e: String| Diagnostic::error(rel, 0, 0, "diagram", e);
+        let (cmp, access) =
+            (self.comparisons.get(rel)).ok_or_else(|| fail("comparison vanished".into()))?;
+        let opts = DiagramOptions {
+            id_prefix: format!("td-{}-{}", slug(&cmp.id), slug(show)),
+            title: None,
+        };
+        let earlier = |scale: f32| previous(&png_name(base, scale));
+        let shared = self.sketch(rel, cmp, access, show);
+        let sketch = match shared.as_ref() {
+            Ok(sketch) => sketch,
+            Err(e) => return Err(fail(e.clone())),
+        };
+        let head = Prepared {
+            key: (rel.clone(), show.clone()),
+            base: base.clone(),
+            warning: too_large_warning(sketch, cmp, show, at),
+        };
+        Ok((head, sketch.pending_files(&opts, &earlier)))
+    }
+
     /// Records that a page shows `show` of the comparison at `rel`, at `at` when known.
     fn mark_used(&self, rel: &str, show: &str, at: Option<At>) {
         if let Ok(mut used) = self.used.lock() {
@@ -298,61 +335,41 @@ impl Data {
         previous: &(dyn Fn(&str) -> Option<Vec<u8>> + Sync),
     ) -> (Vec<OutputFile>, Vec<Diagnostic>) {
         let (jobs, mut diags) = self.diagrams();
-        let rendered: Vec<Result<DiagramFiles, Diagnostic>> = jobs
+        let prepared: Vec<Result<(Prepared, PendingFiles), Diagnostic>> = jobs
             .par_iter()
-            .map(
-                |Job {
-                     rel,
-                     show,
-                     base,
-                     at,
-                 }| {
-                    let fail = |e: String| Diagnostic::error(rel, 0, 0, "diagram", e);
-                    let (cmp, access) = self
-                        .comparisons
-                        .get(rel)
-                        .ok_or_else(|| fail("comparison vanished".into()))?;
-                    let opts = DiagramOptions {
-                        id_prefix: format!("td-{}-{}", slug(&cmp.id), slug(show)),
-                        title: None,
-                    };
-                    let earlier = |scale: f32| previous(&png_name(base, scale));
-                    let shared = self.sketch(rel, cmp, access, show);
-                    let sketch = match shared.as_ref() {
-                        Ok(sketch) => sketch,
-                        Err(e) => return Err(fail(e.clone())),
-                    };
-                    let files = sketch.files(&opts, &earlier).map_err(fail)?;
-                    Ok(DiagramFiles {
-                        key: (rel.clone(), show.clone()),
-                        base: base.clone(),
-                        png1: files.png1,
-                        png2: files.png2,
-                        svg: files.svg.into_bytes(),
-                        warning: too_large_warning(sketch, cmp, show, at),
-                    })
-                },
-            )
+            .map(|job| self.prepare(job, previous))
             .collect();
-        let mut files = Vec::new();
-        let mut pngs: BTreeMap<(String, String), Vec<u8>> = BTreeMap::new();
-        for r in rendered {
-            match r {
-                Ok(d) => {
-                    files.push(OutputFile::new(format!("{}.svg", d.base), d.svg));
-                    if let Some(png) = &d.png1 {
-                        files.push(OutputFile::new(png_name(&d.base, 1.0), png.clone()));
-                    }
-                    if let Some(png) = d.png2 {
-                        files.push(OutputFile::new(png_name(&d.base, 2.0), png));
-                    }
-                    if let Some(png) = d.png1 {
-                        pngs.insert(d.key, png);
-                    }
-                    diags.extend(d.warning);
+        let (mut ready, mut pending) = (Vec::new(), Vec::new());
+        for p in prepared {
+            match p {
+                Ok((head, p)) => {
+                    ready.push(head);
+                    pending.push(p);
                 }
                 Err(d) => diags.push(d),
             }
+        }
+        let mut files = Vec::new();
+        let mut pngs: BTreeMap<(String, String), Vec<u8>> = BTreeMap::new();
+        for (d, made) in ready.into_iter().zip(diagram::files_of_all(pending)) {
+            let made = match made {
+                Ok(made) => made,
+                Err(e) => {
+                    diags.push(Diagnostic::error(&d.key.0, 0, 0, "diagram", e));
+                    continue;
+                }
+            };
+            files.push(OutputFile::new(format!("{}.svg", d.base), made.svg));
+            if let Some(png) = &made.png1 {
+                files.push(OutputFile::new(png_name(&d.base, 1.0), png.clone()));
+            }
+            if let Some(png) = made.png2 {
+                files.push(OutputFile::new(png_name(&d.base, 2.0), png));
+            }
+            if let Some(png) = made.png1 {
+                pngs.insert(d.key, png);
+            }
+            diags.extend(d.warning);
         }
         for (img, key) in &self.bound_images {
             if let Some(png) = pngs.get(key) {
@@ -363,6 +380,14 @@ impl Data {
     }
 }
 
+/// What the files of one diagram are written under: its key (comparison file, what it
+/// shows), the file name without extension, and a warning about left-out PNGs.
+struct Prepared {
+    key: (String, String),
+    base: String,
+    warning: Option<Diagnostic>,
+}
+
 /// One diagram to write as files: its comparison, what it shows, the file name without
 /// extension, and where messages about it point.
 struct Job {
@@ -370,15 +395,6 @@ struct Job {
     show: String,
     base: String,
     at: At,
-}
-
-struct DiagramFiles {
-    key: (String, String),
-    base: String,
-    svg: Vec<u8>,
-    png1: Option<Vec<u8>>,
-    png2: Option<Vec<u8>>,
-    warning: Option<Diagnostic>,
 }
 
 /// A warning at `at` when PNG copies of the diagram are left out for their size.
