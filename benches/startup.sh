@@ -7,9 +7,13 @@
 #   benches/startup.sh                          this repository's release build
 #   benches/startup.sh OLD_BINARY NEW_BINARY    both, side by side
 #
-# RUNS (default 20) sets the repetitions; OUT (default /dev/shm when it exists) the outputs;
-# SITE (default: this repository) the site folder built, e.g. an older content/ that an older
-# binary can still read (`git archive c15b856 content trustdoc.toml | tar -x -C DIR`).
+# The commands take turns: ROUNDS (default 5) rounds, each running every command RUNS times
+# (default 6), so a machine whose speed drifts during the run (a shared host) shifts every
+# command alike instead of the one measured in the slow minutes; the summary at the end
+# gives each command's median and mean over all its runs. OUT (default /dev/shm when it
+# exists) holds the outputs; SITE (default: this repository) is the site folder built, e.g.
+# an older content/ that an older binary can still read
+# (`git archive c15b856 content trustdoc.toml | tar -x -C DIR`).
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 if ! command -v hyperfine >/dev/null; then
@@ -38,5 +42,26 @@ for td in "$@"; do
   args+=(-n "rebuild $name" --prepare "true"
     "cd $site && $td build --quiet --output $OUT/$n/rebuild")
 done
-hyperfine --style basic --warmup 2 --runs "${RUNS:-20}" "${args[@]}"
+rounds=${ROUNDS:-5}
+for r in $(seq "$rounds"); do
+  echo "round $r of $rounds"
+  hyperfine --style none --warmup 1 --runs "${RUNS:-6}" --export-json "$OUT/round-$r.json" \
+    "${args[@]}" >/dev/null
+done
+python3 - "$OUT"/round-*.json <<'PY'
+import json, statistics, sys
+runs = {}
+for path in sys.argv[1:]:
+    for r in json.load(open(path))["results"]:
+        t = runs.setdefault(r["command"], {"wall": [], "user": [], "system": []})
+        t["wall"] += r["times"]
+        t["user"].append(r["user"])
+        t["system"].append(r["system"])
+print(f"{'command':<40} {'runs':>4} {'median':>9} {'mean':>9} {'min':>9} {'user':>9} {'system':>9}")
+for name, t in runs.items():
+    ms = [x * 1000 for x in t["wall"]]
+    print(f"{name:<40} {len(ms):>4} {statistics.median(ms):>7.1f}ms {statistics.mean(ms):>7.1f}ms"
+          f" {min(ms):>7.1f}ms {1000 * statistics.mean(t['user']):>7.1f}ms"
+          f" {1000 * statistics.mean(t['system']):>7.1f}ms")
+PY
 rm -rf "$OUT"
