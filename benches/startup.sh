@@ -7,8 +7,8 @@
 #   benches/startup.sh                          this repository's release build
 #   benches/startup.sh OLD_BINARY NEW_BINARY    both, side by side
 #
-# The commands take turns: ROUNDS (default 5) rounds, each running every command RUNS times
-# (default 6), so a machine whose speed drifts during the run (a shared host) shifts every
+# The commands take turns: ROUNDS (default 10) rounds, each running every command RUNS times
+# (default 3), so a machine whose speed drifts during the run (a shared host) shifts every
 # command alike instead of the one measured in the slow minutes; the summary at the end
 # gives each command's median and mean over all its runs. OUT (default /dev/shm when it
 # exists) holds the outputs; SITE (default: this repository) is the site folder built, e.g.
@@ -42,10 +42,10 @@ for td in "$@"; do
   args+=(-n "rebuild $name" --prepare "true"
     "cd $site && $td build --quiet --output $OUT/$n/rebuild")
 done
-rounds=${ROUNDS:-5}
+rounds=${ROUNDS:-10}
 for r in $(seq "$rounds"); do
   echo "round $r of $rounds"
-  hyperfine --style none --warmup 1 --runs "${RUNS:-6}" --export-json "$OUT/round-$r.json" \
+  hyperfine --style none --warmup 1 --runs "${RUNS:-3}" --export-json "$OUT/round-$r.json" \
     "${args[@]}" >/dev/null
 done
 python3 - "$OUT"/round-*.json <<'PY'
