@@ -162,7 +162,7 @@ pub fn rasterize_many(jobs: &[(&str, &[f32])]) -> Vec<Result<Vec<Vec<u8>>, Strin
         }
     }
     images.sort_by_key(|&(i, k, pixels)| (std::cmp::Reverse(pixels), i, k));
-    let drawn: BTreeMap<(usize, usize), Result<Vec<u8>, String>> = images
+    let mut drawn: BTreeMap<(usize, usize), Result<Vec<u8>, String>> = images
         .into_iter()
         .par_bridge()
         .filter_map(|(i, k, _)| {
@@ -174,7 +174,6 @@ pub fn rasterize_many(jobs: &[(&str, &[f32])]) -> Vec<Result<Vec<Vec<u8>>, Strin
             Some(((i, k), png))
         })
         .collect();
-    let mut drawn = drawn;
     (trees.into_iter().zip(jobs).enumerate())
         .map(|(i, (tree, (_, scales)))| {
             tree?;
@@ -322,6 +321,21 @@ mod tests {
             assert!(got.abs_diff(want) <= 1, "{got} vs {want}");
         }
         assert_eq!(c.alpha(), 128);
+    }
+
+    #[test]
+    fn rgb_rows_copy_every_pixel_and_find_a_translucent_one_anywhere() {
+        // Nine pixels: two groups of four and one left over.
+        let src: Vec<u8> = (0..9u8).flat_map(|i| [i, 100 + i, 200 + i, 255]).collect();
+        let mut row = vec![0u8; 27];
+        assert!(rgb_row(&src, &mut row));
+        let want: Vec<u8> = (0..9u8).flat_map(|i| [i, 100 + i, 200 + i]).collect();
+        assert_eq!(row, want);
+        for at in [0, 5, 8] {
+            let mut translucent = src.clone();
+            translucent[at * 4 + 3] = 254;
+            assert!(!rgb_row(&translucent, &mut row), "pixel {at}");
+        }
     }
 
     #[test]
