@@ -33,7 +33,7 @@ use crate::compare::model::{Comparison, Model};
 
 use layout::Layout;
 
-pub use bitmap::{is_rendering_of, rasterize, rasterize_many, rasterize_scales, MAX_PNG_PIXELS};
+pub use bitmap::{is_rendering_of, rasterize, rasterize_scales, MAX_PNG_PIXELS};
 pub use svg::SVG_START;
 
 /// The scales the PNG copies of a diagram are drawn at.
